@@ -1,7 +1,50 @@
+/* The loopnest command: dispatches sub-commands. This folder is the
+ * composition root, the one place where front ends, engine and back ends
+ * meet, so that no module has to depend on another sideways. */
 #include <stdio.h>
+#include <string.h>
 
-int main(void)
+#include "cli/commands.h"
+
+static void print_usage(FILE *out)
 {
-    puts("loopnest: under construction");
-    return 0;
+    fputs("usage: loopnest <command> [options] FILE...\n"
+          "\n"
+          "Models DNN accelerators the way Timeloop and Accelergy do: reads a problem\n"
+          "(loop nest), an architecture and a mapping, and reports cycles, energy,\n"
+          "area and every access count.\n"
+          "\n"
+          "commands:\n"
+          "  eval FILE...   evaluate the mapping given in the input files and write\n"
+          "                 NAME.stats.txt, NAME.map.txt and NAME.json\n"
+          "\n"
+          "options:\n"
+          "  -h, --help     show this help (`loopnest eval --help` for a command's options)\n"
+          "  --version      print the version\n"
+          "\n"
+          "Inputs are Timeloop YAML files (architecture v0.3 subtree/local or v0.4 nodes,\n"
+          "problem, mapping, constraints, mapper, Accelergy ERT/ART); several files are\n"
+          "merged by top-level key, later files winning.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_usage(stderr);
+        return LN_EXIT_USAGE;
+    }
+    const char *command = argv[1];
+    if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "help") == 0) {
+        print_usage(stdout);
+        return LN_EXIT_OK;
+    }
+    if (strcmp(command, "--version") == 0) {
+        printf("loopnest %s\n", LN_VERSION);
+        return LN_EXIT_OK;
+    }
+    if (strcmp(command, "eval") == 0)
+        return ln_command_eval(argc - 1, argv + 1);
+    fprintf(stderr, "loopnest: error: unknown command '%s'; run 'loopnest --help' for the list\n", command);
+    return LN_EXIT_USAGE;
 }

@@ -88,7 +88,8 @@ char *ln_arena_printf(ln_arena *arena, const char *format, ...)
 {
     va_list arguments;
     va_start(arguments, format);
-    int length = vsnprintf(NULL, 0, format, arguments);
+    char probe[1];
+    int length = vsnprintf(probe, sizeof probe, format, arguments);
     va_end(arguments);
     if (length < 0)
         return ln_arena_strdup(arena, "");

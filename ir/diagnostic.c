@@ -94,7 +94,8 @@ void ln_diagnostic_report(ln_diagnostics *diagnostics, ln_severity severity,
     }
     va_list arguments;
     va_start(arguments, format);
-    int length = vsnprintf(NULL, 0, format, arguments);
+    char probe[1];
+    int length = vsnprintf(probe, sizeof probe, format, arguments);
     va_end(arguments);
     char *message = checked_realloc(NULL, length > 0 ? (size_t)length + 1 : 1);
     va_start(arguments, format);

@@ -42,7 +42,37 @@ typedef struct ln_loop_nest {
 typedef struct ln_multicast_class {
     uint32_t multicast;
     double accesses;
+    /* Added for the network report: how many children a word is scattered
+     * over (Timeloop's "@scatter"); reports print the classes in array
+     * order, so fill them sorted by (multicast, scatter) as Timeloop does. */
+    uint32_t scatter;
 } ln_multicast_class;
+
+/* Per-tensor figures of the network from a level to its children that the
+ * tensor stats do not carry (Timeloop's LegacyNetwork stats). Only printed
+ * when the level's network_energy is nonzero. */
+typedef struct ln_network_tensor_stats {
+    uint64_t multicast_factor;        /* largest multicast with accesses */
+    double average_hops;              /* wire hops per ingress */
+    double energy_per_hop;            /* pJ */
+    double energy;                    /* pJ per instance */
+    double link_transfer_energy;      /* pJ per instance */
+    double spatial_reduction_energy;  /* pJ per instance */
+    double utilized_instances;        /* instances the per-instance figures multiply by */
+} ln_network_tensor_stats;
+
+/* The network from a storage level to its children, as the model used it. */
+typedef struct ln_network_evaluation {
+    const char *legacy_subtype;       /* "1_1", "1_N", "M_N", or NULL (printed empty) */
+    uint32_t connection_type;         /* 0 unused, 1 read-fill, 2 update-drain, 3 both */
+    uint32_t word_bits;
+    ln_optional_number router_energy; /* pJ */
+    ln_optional_number wire_energy;   /* pJ/b/mm */
+    ln_optional_number ingress_energy;/* pJ */
+    uint64_t fill_latency;
+    uint64_t drain_latency;
+    ln_network_tensor_stats tensors[LN_MAX_TENSORS];
+} ln_network_evaluation;
 
 typedef struct ln_tensor_level_stats {
     bool kept;
@@ -106,6 +136,9 @@ typedef struct ln_level_evaluation {
     double energy;                /* pJ: storage + reductions + address generation + leakage */
     double network_energy;        /* pJ of the network from this level to its children */
     ln_tensor_level_stats tensors[LN_MAX_TENSORS];
+    /* Added for the network report: details of the network to the children,
+     * read only when network_energy is nonzero. */
+    ln_network_evaluation network;
 } ln_level_evaluation;
 
 typedef struct ln_compute_evaluation {

@@ -14,6 +14,10 @@
 #include "ir/arena.h"
 #include "ir/diagnostic.h"
 
+/* A node of a parsed YAML file (frontend/yaml_document.h); the IR only
+ * carries pointers to it. */
+struct ln_yaml_node;
+
 enum {
     LN_MAX_DIMENSIONS = 16,
     LN_MAX_TENSORS = 8,
@@ -164,6 +168,7 @@ typedef enum ln_arch_form {
     LN_ARCH_FORM_SUBTREE, /* v0.3 / v0.4 subtree + local */
     LN_ARCH_FORM_NODES,   /* v0.4 nodes (!Container, !Component, !Parallel) */
     LN_ARCH_FORM_DSL,
+    LN_ARCH_FORM_STORAGE_LIST, /* the older `arch: {storage: [...], arithmetic: {...}}` */
 } ln_arch_form;
 
 typedef struct ln_arch {
@@ -217,6 +222,12 @@ typedef struct ln_mapping_level {
     ln_source_location temporal_location;
     ln_source_location spatial_location;
     ln_source_location dataspace_location;
+
+    /* Bit d set: the factor of dimension d was written rather than left at
+     * its default of 1, so a diagnostic can point at the directive that set
+     * it. */
+    uint32_t temporal_factors_specified;
+    uint32_t spatial_factors_specified;
 } ln_mapping_level;
 
 typedef struct ln_mapping {
@@ -263,6 +274,22 @@ typedef struct ln_constraint {
     double min_utilization; /* LN_CONSTRAINT_UTILIZATION */
     double max_overbooked_proportion;
     ln_source_location location;
+
+    const char *target_name; /* the level as written (a name or an index), for messages */
+    /* Timeloop's partial permutations may hold a '_': the dimensions after it
+     * are pinned outermost. permutation[] holds those before it. Innermost
+     * first. */
+    uint8_t permutation_suffix_count;
+    uint8_t permutation_suffix[LN_MAX_DIMENSIONS];
+    /* Both bounds of a factor ("R>=2 R<=8", default_min_factor,
+     * default_max_factor); 0 = no bound. factor_relation/factors hold the
+     * exact factor when one is given, else the upper bound, else the lower. */
+    uint32_t min_factors[LN_MAX_DIMENSIONS];
+    uint32_t max_factors[LN_MAX_DIMENSIONS];
+    bool remainders_specified;
+    uint32_t max_remainders; /* "remainders" */
+    bool rmw_first_update_specified, no_coalesce_specified;
+    ln_tensor_mask rmw_first_update, no_coalesce;
 } ln_constraint;
 
 typedef struct ln_constraint_list {
@@ -297,6 +324,9 @@ typedef struct ln_mapper_options {
     bool emit_whoop_nest;
     const char *out_prefix;
     ln_source_location location;
+
+    bool log_oaves_mappings;
+    const char *mapspace_template; /* mapspace.template: "uber" (default) or "ruby" */
 } ln_mapper_options;
 
 /* ------------------------------------------------------------------ */
@@ -347,6 +377,11 @@ typedef struct ln_spec {
     ln_mapper_options mapper;
 
     ln_energy_table energy;
+
+    /* The `compound_components` section as read, for the energy estimator:
+     * a tree from frontend/yaml_document.h living in `arena`; NULL when the
+     * inputs had none. */
+    const struct ln_yaml_node *compound_components;
 } ln_spec;
 
 void ln_spec_init(ln_spec *spec);

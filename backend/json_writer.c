@@ -1,0 +1,236 @@
+#include "backend/json_writer.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+void ln_json_init(ln_json_writer *writer, FILE *out)
+{
+    memset(writer, 0, sizeof *writer);
+    writer->out = out;
+}
+
+static void ln_json_newline_indent(ln_json_writer *writer)
+{
+    fputc('\n', writer->out);
+    for (uint32_t i = 0; i < writer->depth; i++)
+        fputs("  ", writer->out);
+}
+
+/* Separates a value from the previous member, unless it follows its key. */
+static void ln_json_before_value(ln_json_writer *writer)
+{
+    if (writer->after_key) {
+        writer->after_key = false;
+        return;
+    }
+    if (writer->depth == 0)
+        return;
+    if (writer->has_member[writer->depth])
+        fputc(',', writer->out);
+    writer->has_member[writer->depth] = true;
+    ln_json_newline_indent(writer);
+}
+
+static void ln_json_open(ln_json_writer *writer, char bracket)
+{
+    ln_json_before_value(writer);
+    fputc(bracket, writer->out);
+    /* Deeper nesting than the reports use would be a programming error;
+     * staying at the limit keeps the output well-formed regardless. */
+    if (writer->depth + 1 < LN_JSON_MAX_DEPTH)
+        writer->depth++;
+    writer->has_member[writer->depth] = false;
+}
+
+static void ln_json_close(ln_json_writer *writer, char bracket)
+{
+    bool had_members = writer->has_member[writer->depth];
+    if (writer->depth > 0)
+        writer->depth--;
+    if (had_members)
+        ln_json_newline_indent(writer);
+    fputc(bracket, writer->out);
+    if (writer->depth == 0)
+        fputc('\n', writer->out);
+}
+
+void ln_json_begin_object(ln_json_writer *writer)
+{
+    ln_json_open(writer, '{');
+}
+
+void ln_json_end_object(ln_json_writer *writer)
+{
+    ln_json_close(writer, '}');
+}
+
+void ln_json_begin_array(ln_json_writer *writer)
+{
+    ln_json_open(writer, '[');
+}
+
+void ln_json_end_array(ln_json_writer *writer)
+{
+    ln_json_close(writer, ']');
+}
+
+void ln_json_key(ln_json_writer *writer, const char *key)
+{
+    ln_json_before_value(writer);
+    fputc('"', writer->out);
+    ln_json_write_escaped(writer->out, key, strlen(key));
+    fputs("\": ", writer->out);
+    writer->after_key = true;
+}
+
+/* Length of the valid UTF-8 sequence starting at `text`, or 0 when the
+ * bytes there are not one (overlong forms and surrogates included). */
+static size_t ln_utf8_sequence_length(const unsigned char *text, size_t available)
+{
+    unsigned char lead = text[0];
+    size_t length;
+    uint32_t minimum;
+    uint32_t code;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+        minimum = 0x80;
+        code = lead & 0x1Fu;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        minimum = 0x800;
+        code = lead & 0x0Fu;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        minimum = 0x10000;
+        code = lead & 0x07u;
+    } else {
+        return 0;
+    }
+    if (available < length)
+        return 0;
+    for (size_t i = 1; i < length; i++) {
+        if ((text[i] & 0xC0) != 0x80)
+            return 0;
+        code = (code << 6) | (text[i] & 0x3Fu);
+    }
+    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+        return 0;
+    return length;
+}
+
+void ln_json_write_escaped(FILE *out, const char *text, size_t length)
+{
+    const unsigned char *bytes = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < length) {
+        unsigned char c = bytes[i];
+        if (c < 0x80) {
+            switch (c) {
+            case '"':
+                fputs("\\\"", out);
+                break;
+            case '\\':
+                fputs("\\\\", out);
+                break;
+            case '\b':
+                fputs("\\b", out);
+                break;
+            case '\f':
+                fputs("\\f", out);
+                break;
+            case '\n':
+                fputs("\\n", out);
+                break;
+            case '\r':
+                fputs("\\r", out);
+                break;
+            case '\t':
+                fputs("\\t", out);
+                break;
+            default:
+                if (c < 0x20 || c == 0x7F)
+                    fprintf(out, "\\u%04x", c);
+                else
+                    fputc(c, out);
+            }
+            i++;
+            continue;
+        }
+        size_t sequence = ln_utf8_sequence_length(bytes + i, length - i);
+        if (sequence == 0) {
+            /* A JSON text must be valid UTF-8; a stray byte (a name read
+             * from a Latin-1 file, say) becomes the replacement character. */
+            fputs("\\ufffd", out);
+            i++;
+        } else {
+            fwrite(bytes + i, 1, sequence, out);
+            i += sequence;
+        }
+    }
+}
+
+void ln_json_string_n(ln_json_writer *writer, const char *text, size_t length)
+{
+    ln_json_before_value(writer);
+    if (!text) {
+        fputs("null", writer->out);
+        return;
+    }
+    fputc('"', writer->out);
+    ln_json_write_escaped(writer->out, text, length);
+    fputc('"', writer->out);
+}
+
+void ln_json_string_parts(ln_json_writer *writer, const char *const *parts, size_t count)
+{
+    ln_json_before_value(writer);
+    fputc('"', writer->out);
+    for (size_t i = 0; i < count; i++)
+        if (parts[i])
+            ln_json_write_escaped(writer->out, parts[i], strlen(parts[i]));
+    fputc('"', writer->out);
+}
+
+void ln_json_string(ln_json_writer *writer, const char *text)
+{
+    ln_json_string_n(writer, text, text ? strlen(text) : 0);
+}
+
+void ln_json_double(ln_json_writer *writer, double value)
+{
+    ln_json_before_value(writer);
+    if (!isfinite(value)) {
+        fputs("null", writer->out);
+        return;
+    }
+    char buffer[40];
+    snprintf(buffer, sizeof buffer, "%.17g", value);
+    /* "%.17g" of an integral value has no '.', which is still a JSON
+     * number; keeping it unadorned keeps integers readable. */
+    fputs(buffer, writer->out);
+}
+
+void ln_json_uint(ln_json_writer *writer, uint64_t value)
+{
+    ln_json_before_value(writer);
+    fprintf(writer->out, "%" PRIu64, value);
+}
+
+void ln_json_int(ln_json_writer *writer, int64_t value)
+{
+    ln_json_before_value(writer);
+    fprintf(writer->out, "%" PRId64, value);
+}
+
+void ln_json_bool(ln_json_writer *writer, bool value)
+{
+    ln_json_before_value(writer);
+    fputs(value ? "true" : "false", writer->out);
+}
+
+void ln_json_null(ln_json_writer *writer)
+{
+    ln_json_before_value(writer);
+    fputs("null", writer->out);
+}

@@ -1,0 +1,260 @@
+/* `loopnest eval`: evaluate the mapping the inputs give and write reports. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/json_report.h"
+#include "backend/map_report.h"
+#include "backend/output_file.h"
+#include "backend/stats_report.h"
+#include "cli/commands.h"
+#include "frontend/diagnostics.h"
+#include "frontend/yaml_spec.h"
+#include "ir/constraint_check.h"
+#include "ir/mapping_validate.h"
+#include "runtime/engine.h"
+
+static void print_eval_usage(FILE *out)
+{
+    fputs("usage: loopnest eval FILE... [-o DIR] [--prefix NAME]\n"
+          "\n"
+          "Evaluates the mapping given in the inputs (like timeloop-model) and writes\n"
+          "DIR/NAME.stats.txt and DIR/NAME.map.txt in Timeloop's layout and\n"
+          "DIR/NAME.json with the same figures (schema: docs/json-report.md).\n"
+          "Prints a summary: cycles, energy, pJ per compute, utilization.\n"
+          "\n"
+          "arguments:\n"
+          "  FILE...          YAML inputs, merged by top-level key with later files\n"
+          "                   winning (a mapping: in a later file replaces an earlier\n"
+          "                   empty one); give an ERT/ART to use Accelergy's tables\n"
+          "options:\n"
+          "  -o, --output DIR output directory, created if missing (default: .)\n"
+          "  --prefix NAME    file name prefix (default: loopnest)\n"
+          "  -h, --help       show this help\n"
+          "\n"
+          "A mapping that violates an architecture or mapspace constraint is evaluated\n"
+          "with a warning naming the constraint; a mapping that cannot run (a tile that\n"
+          "does not fit, a fan-out exceeded, factors that do not multiply out) is an\n"
+          "error. Exit status: 0 success, 1 error in the inputs or the mapping, 2 usage.\n",
+          out);
+}
+
+void ln_cli_flush_diagnostics(ln_diagnostics *diagnostics)
+{
+    ln_diagnostics_render(stderr, diagnostics);
+    /* Keep the sources (later diagnostics quote them) but drop the items. */
+    for (size_t i = 0; i < diagnostics->count; i++) {
+        free(diagnostics->items[i].message);
+        free(diagnostics->items[i].hint);
+    }
+    diagnostics->count = 0;
+}
+
+bool ln_cli_load_inputs(ln_spec *spec, ln_diagnostics *diagnostics, const char *const *paths, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        const char *path = paths[i];
+        size_t length = strlen(path);
+        if (length > 5 && strcmp(path + length - 5, ".nest") == 0) {
+            ln_error(diagnostics, ln_location_none(), "give the spec as Timeloop YAML files",
+                     "'%s': .nest files are not supported by this build", path);
+            return false;
+        }
+    }
+    return ln_yaml_load_spec(spec, diagnostics, paths, count) && diagnostics->error_count == 0;
+}
+
+static const char *failure_hint(ln_evaluation_status status)
+{
+    switch (status) {
+    case LN_EVALUATION_CAPACITY:
+        return "move factors of the loops below this level outward, bypass a tensor here, or enlarge the level";
+    case LN_EVALUATION_MIN_UTILIZATION:
+        return "move factors inward to this level, or lower its min_utilization";
+    case LN_EVALUATION_FANOUT:
+        return "reduce the spatial factors or use the other mesh axis (split)";
+    case LN_EVALUATION_INVALID_MAPPING:
+        return "keep every tensor at one storage level at least";
+    case LN_EVALUATION_UNSUPPORTED:
+        return "use perfect factors, or simplify the mapping";
+    case LN_EVALUATION_OK:
+        break;
+    }
+    return NULL;
+}
+
+static void report_failures(const ln_spec *spec, const ln_evaluation *result, ln_diagnostics *diagnostics)
+{
+    for (uint32_t i = 0; i < result->failure_count; i++) {
+        const ln_evaluation_failure *failure = &result->failures[i];
+        ln_source_location location = spec->mapping.location;
+        if (failure->level >= 0 && (uint32_t)failure->level < spec->arch.storage_count)
+            location = spec->arch.storage[failure->level].location;
+        else if (failure->level < 0 && failure->status == LN_EVALUATION_FANOUT)
+            location = spec->arch.compute.location;
+        if (failure->tensor >= 0 && (uint32_t)failure->tensor < spec->problem.tensor_count)
+            ln_error(diagnostics, location, failure_hint(failure->status), "%s (tensor %s)", failure->message,
+                     spec->problem.tensors[failure->tensor].name);
+        else
+            ln_error(diagnostics, location, failure_hint(failure->status), "%s", failure->message);
+    }
+}
+
+typedef struct report_context {
+    const ln_spec *spec;
+    const ln_evaluation *evaluation;
+} report_context;
+
+static bool write_stats(FILE *out, const void *context)
+{
+    const report_context *report = context;
+    return ln_write_stats_report(out, report->spec, report->evaluation);
+}
+
+static bool write_map(FILE *out, const void *context)
+{
+    const report_context *report = context;
+    return ln_write_map_report(out, report->spec, report->evaluation);
+}
+
+static bool write_json(FILE *out, const void *context)
+{
+    const report_context *report = context;
+    return ln_write_json_report(out, report->spec, report->evaluation);
+}
+
+static char *join_path(const char *directory, const char *prefix, const char *suffix)
+{
+    size_t length = strlen(directory) + strlen(prefix) + strlen(suffix) + 2;
+    char *path = malloc(length);
+    if (path)
+        snprintf(path, length, "%s/%s%s", directory, prefix, suffix);
+    return path;
+}
+
+static void print_summary(const ln_spec *spec, const ln_evaluation *result, const char *directory,
+                          const char *prefix)
+{
+    double per_compute = result->computes ? result->energy / (double)result->computes : 0;
+    printf("%s on %s: %llu computes\n", spec->problem.name ? spec->problem.name : "problem",
+           spec->arch.name ? spec->arch.name : "architecture", (unsigned long long)result->computes);
+    printf("  Cycles      : %llu\n", (unsigned long long)result->cycles);
+    printf("  Energy      : %.2f pJ (%.4f uJ)\n", result->energy, result->energy / 1e6);
+    printf("  pJ/Compute  : %.3f\n", per_compute);
+    printf("  Utilization : %.2f%%\n", result->utilization * 100.0);
+    printf("  Area        : %.2f um^2\n", result->area);
+    printf("  Reports     : %s/%s.stats.txt, .map.txt, .json\n", directory, prefix);
+}
+
+int ln_command_eval(int argc, char **argv)
+{
+    const char *directory = ".";
+    const char *prefix = "loopnest";
+    const char **inputs = calloc((size_t)argc, sizeof *inputs);
+    size_t input_count = 0;
+    if (!inputs) {
+        fputs("loopnest: error: out of memory\n", stderr);
+        return LN_EXIT_FAILURE;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *argument = argv[i];
+        if (strcmp(argument, "-h") == 0 || strcmp(argument, "--help") == 0) {
+            print_eval_usage(stdout);
+            free(inputs);
+            return LN_EXIT_OK;
+        } else if (strcmp(argument, "-o") == 0 || strcmp(argument, "--output") == 0 ||
+                   strcmp(argument, "--prefix") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "loopnest: error: %s needs a value; see 'loopnest eval --help'\n", argument);
+                free(inputs);
+                return LN_EXIT_USAGE;
+            }
+            if (strcmp(argument, "--prefix") == 0)
+                prefix = argv[++i];
+            else
+                directory = argv[++i];
+        } else if (argument[0] == '-' && argument[1] != '\0') {
+            fprintf(stderr, "loopnest: error: unknown option '%s'; see 'loopnest eval --help'\n", argument);
+            free(inputs);
+            return LN_EXIT_USAGE;
+        } else {
+            inputs[input_count++] = argument;
+        }
+    }
+    if (input_count == 0) {
+        fputs("loopnest: error: no input files; give the YAML spec files to evaluate "
+              "(see 'loopnest eval --help')\n",
+              stderr);
+        free(inputs);
+        return LN_EXIT_USAGE;
+    }
+    if (strchr(prefix, '/') || prefix[0] == '\0') {
+        fprintf(stderr, "loopnest: error: --prefix '%s' must be a plain file name; use -o for the directory\n",
+                prefix);
+        free(inputs);
+        return LN_EXIT_USAGE;
+    }
+
+    int status = LN_EXIT_FAILURE;
+    ln_spec spec;
+    ln_spec_init(&spec);
+    ln_diagnostics diagnostics;
+    ln_diagnostics_init(&diagnostics);
+    ln_engine *engine = NULL;
+    void *scratch = NULL;
+    ln_evaluation *result = NULL;
+
+    if (!ln_cli_load_inputs(&spec, &diagnostics, inputs, input_count))
+        goto done;
+    if (!spec.has_mapping) {
+        ln_error(&diagnostics, ln_location_none(), "add a mapping: section (or a mapping file) to the inputs",
+                 "no mapping to evaluate");
+        goto done;
+    }
+    if (!ln_mapping_validate(&spec.problem, &spec.arch, &spec.mapping, &diagnostics))
+        goto done;
+    ln_check_mapping_constraints(&spec, &spec.mapping, &diagnostics);
+
+    engine = ln_engine_create(&spec, &diagnostics);
+    if (!engine)
+        goto done;
+    scratch = calloc(1, ln_engine_scratch_size(engine));
+    result = calloc(1, sizeof *result);
+    if (!scratch || !result) {
+        ln_error(&diagnostics, ln_location_none(), NULL, "out of memory");
+        goto done;
+    }
+    if (ln_engine_evaluate(engine, &spec.mapping, scratch, result) != LN_EVALUATION_OK) {
+        report_failures(&spec, result, &diagnostics);
+        goto done;
+    }
+    if (!ln_output_directory_create(directory, &diagnostics))
+        goto done;
+
+    report_context context = {&spec, result};
+    struct {
+        const char *suffix;
+        ln_output_writer writer;
+    } outputs[] = {{".stats.txt", write_stats}, {".map.txt", write_map}, {".json", write_json}};
+    bool written = true;
+    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0] && written; i++) {
+        char *path = join_path(directory, prefix, outputs[i].suffix);
+        written = path && ln_output_file_write(path, outputs[i].writer, &context, &diagnostics);
+        free(path);
+    }
+    if (!written)
+        goto done;
+    ln_cli_flush_diagnostics(&diagnostics);
+    print_summary(&spec, result, directory, prefix);
+    status = LN_EXIT_OK;
+
+done:
+    ln_cli_flush_diagnostics(&diagnostics);
+    free(result);
+    free(scratch);
+    ln_engine_destroy(engine);
+    ln_diagnostics_release(&diagnostics);
+    ln_spec_release(&spec);
+    free(inputs);
+    return status;
+}
