@@ -61,7 +61,7 @@ ln_attribute *ln_arch_attribute_find(const ln_attribute_vector *vector, const ch
 void ln_arch_attribute_put(ln_arena *arena, ln_attribute_vector *vector,
                            const ln_attribute *attribute, bool replace);
 /* A scalar pair as an attribute; false for lists and mappings. */
-bool ln_arch_attribute_from_pair(ln_arena *arena, const ln_yaml_pair *pair, ln_attribute *attribute);
+bool ln_arch_attribute_from_pair(const ln_yaml_pair *pair, ln_attribute *attribute);
 /* Every scalar pair of `mapping` except the NULL-terminated `skip` names. */
 void ln_arch_collect_attributes(ln_arena *arena, ln_attribute_vector *vector,
                                 const ln_yaml_node *mapping, const char *const *skip, bool replace);

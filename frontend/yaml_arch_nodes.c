@@ -350,7 +350,7 @@ static void walk_leaf(ln_arch_builder *builder, const ln_yaml_node *node, ln_nod
             ln_attribute_vector top = {NULL, 0, 0};
             for (uint32_t i = 0; import->variables && i < import->variables->pair_count; i++) {
                 ln_attribute attribute;
-                if (ln_arch_attribute_from_pair(import->arena, &import->variables->pairs[i], &attribute))
+                if (ln_arch_attribute_from_pair(&import->variables->pairs[i], &attribute))
                     ln_arch_attribute_put(import->arena, &top, &attribute, true);
             }
             ln_arch_collect_attributes(import->arena, &top, attributes, NULL, true);

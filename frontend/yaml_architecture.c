@@ -7,7 +7,8 @@
  * a list of components with their attributes, outermost first, exactly as
  * Timeloop's front end would hand them to Timeloop; the per-level values
  * are then derived from the attributes by one routine that follows
- * Timeloop's BufferLevel::ParseSpecs and ArithmeticUnits::ParseSpecs. */
+ * Timeloop's BufferLevel::ParseSpecs and ArithmeticUnits::ParseSpecs. The
+ * nodes form's gathering lives in yaml_arch_nodes.c. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,7 +20,6 @@
 /* ------------------------------------------------------------------ */
 /* Attribute vectors                                                    */
 /* ------------------------------------------------------------------ */
-
 
 ln_attribute *ln_arch_attribute_find(const ln_attribute_vector *vector, const char *name)
 {
@@ -52,7 +52,7 @@ void ln_arch_attribute_put(ln_arena *arena, ln_attribute_vector *vector,
 
 /* Scalars become attributes; lists and mappings (such as
  * per_dataspace_bandwidth_consumption_scale) are read from the YAML. */
-bool ln_arch_attribute_from_pair(ln_arena *arena, const ln_yaml_pair *pair, ln_attribute *attribute)
+bool ln_arch_attribute_from_pair(const ln_yaml_pair *pair, ln_attribute *attribute)
 {
     const ln_yaml_node *value = pair->value;
     if (value->kind != LN_YAML_SCALAR)
@@ -86,7 +86,6 @@ bool ln_arch_attribute_from_pair(ln_arena *arena, const ln_yaml_pair *pair, ln_a
         attribute->kind = LN_VALUE_STRING;
         break;
     }
-    (void)arena;
     return true;
 }
 
@@ -100,7 +99,7 @@ void ln_arch_collect_attributes(ln_arena *arena, ln_attribute_vector *vector,
         for (size_t k = 0; skip && skip[k] && !skipped; k++)
             skipped = strcmp(mapping->pairs[i].name, skip[k]) == 0;
         ln_attribute attribute;
-        if (!skipped && ln_arch_attribute_from_pair(arena, &mapping->pairs[i], &attribute))
+        if (!skipped && ln_arch_attribute_from_pair(&mapping->pairs[i], &attribute))
             ln_arch_attribute_put(arena, vector, &attribute, replace);
     }
 }
@@ -133,7 +132,6 @@ ln_attribute ln_arch_bool_attribute(const char *name, bool value, ln_source_loca
 /* ------------------------------------------------------------------ */
 /* Components gathered from the spec                                    */
 /* ------------------------------------------------------------------ */
-
 
 static bool class_contains_any(const char *component_class, const char *const *words)
 {

@@ -376,7 +376,8 @@ bool ln_yaml_parse(ln_arena *arena, ln_diagnostics *diagnostics, const char *pat
 
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
-        ln_error(diagnostics, ln_location_none(), "free some memory and retry", "cannot start the YAML parser (out of memory)");
+        ln_error(diagnostics, ln_location_none(), "free some memory and retry",
+                 "cannot start the YAML parser (out of memory)");
         return false;
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, length);
@@ -660,12 +661,22 @@ char *ln_yaml_canonical_name(ln_arena *arena, const char *text)
     return copy;
 }
 
+/* `canonical` has underscores for hyphens; `name` may be either spelling
+ * (e.g. a dimension or variable name used as a key). */
+static bool canonical_equal(const char *canonical, const char *name)
+{
+    for (; *canonical && *name; canonical++, name++)
+        if (*canonical != (*name == '-' ? '_' : *name))
+            return false;
+    return *canonical == *name;
+}
+
 const ln_yaml_pair *ln_yaml_find_pair(const ln_yaml_node *mapping, const char *name)
 {
     if (!mapping || mapping->kind != LN_YAML_MAPPING)
         return NULL;
     for (size_t i = 0; i < mapping->pair_count; i++)
-        if (strcmp(mapping->pairs[i].name, name) == 0)
+        if (canonical_equal(mapping->pairs[i].name, name))
             return &mapping->pairs[i];
     return NULL;
 }

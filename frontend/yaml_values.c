@@ -471,8 +471,9 @@ bool ln_import_factors(ln_yaml_import *import, const ln_yaml_node *node, bool al
         if (value->kind == LN_YAML_SCALAR && strchr(value->text, ',') && !allow_inequalities) {
             size_t cursor = 0;
             const char *text = value->text;
-            if (!isdigit((unsigned char)text[0]) || !read_digits(import, value, text, &cursor, &entry.value) ||
-                text[cursor] != ',' || !isdigit((unsigned char)text[cursor + 1])) {
+            if (!isdigit((unsigned char)text[0]) ||
+                !read_digits(import, value, text, &cursor, &entry.value) || text[cursor] != ',' ||
+                !isdigit((unsigned char)text[cursor + 1])) {
                 ln_error(import->diagnostics, value->location, "write `factor` or `factor,residual`",
                          "%s must be an integer, not %s", what, ln_yaml_describe(import->arena, value));
                 return false;

@@ -190,9 +190,12 @@ ln_engine *ln_engine_create(const ln_spec *spec, ln_diagnostics *diagnostics)
             for (uint32_t k = 0; k < tensor->ranks[r].term_count; k++) {
                 const ln_projection_term *term = &tensor->ranks[r].terms[k];
                 plan->terms[r][k].dimension = term->dimension;
-                plan->terms[r][k].coefficient =
+                int64_t coefficient =
                     term->coefficient < 0 ? 1 : spec->problem.coefficient_values[term->coefficient];
+                plan->terms[r][k].coefficient = coefficient;
                 plan->relevant_dimensions |= 1u << term->dimension;
+                plan->step[term->dimension][r] += coefficient;
+                plan->widening[term->dimension][r] += coefficient < 0 ? -coefficient : coefficient;
             }
         }
     }
@@ -314,7 +317,7 @@ static void evaluate_storage_level(const ln_engine *engine, const ln_mapping *ma
     double max_instances = 0;
     uint64_t max_x = 0, max_y = 0;
     for (uint32_t t = 0; t < tensor_count; t++) {
-        const ln_movement_tile *tile = &analysis->tiles[index][t];
+        const ln_movement_tile *tile = &analysis->tiles[t][index];
         ln_tensor_level_stats *stats = &out->tensors[t];
         stats->kept = ln_mapping_keeps(mapping, index, t);
         stats->tile_size = tile->size;

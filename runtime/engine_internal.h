@@ -37,6 +37,10 @@ typedef struct ln_plan_tensor {
     bool read_write;
     /* Bit d set when dimension d appears in the projection. */
     uint32_t relevant_dimensions;
+    /* Projection as a matrix: how far one step of dimension d moves rank r
+     * (signed), and how much it widens it (coefficient magnitudes). */
+    int64_t step[LN_MAX_DIMENSIONS][LN_MAX_RANKS];
+    int64_t widening[LN_MAX_DIMENSIONS][LN_MAX_RANKS];
 } ln_plan_tensor;
 
 /* Energies per action the model charges, resolved once from ERT/ART/PAT. */
@@ -105,7 +109,8 @@ typedef struct ln_movement_tile {
 
 /* Result of the tile analysis for one mapping. */
 typedef struct ln_tile_analysis {
-    ln_movement_tile tiles[LN_MAX_STORAGE_LEVELS][LN_MAX_TENSORS];
+    /* Indexed [tensor][level]: the post-processing walks one tensor's levels. */
+    ln_movement_tile tiles[LN_MAX_TENSORS][LN_MAX_STORAGE_LEVELS];
     double compute_accesses;          /* per compute instance */
     double compute_replication;       /* utilized compute instances */
     uint64_t compute_max_x, compute_max_y;

@@ -24,26 +24,21 @@
 
 enum {
     LN_MAX_TRANSITIONS = 64,
+    LN_MAX_COEFFICIENTS_TRACKED = LN_MAX_TRANSITIONS + 1,
     LN_MAX_CONTRIBUTION_SLOTS = 8,
     LN_MAX_HISTOGRAM = 16,
 };
 
-typedef struct ln_box {
-    int64_t low[LN_MAX_RANKS];
-    int64_t high[LN_MAX_RANKS]; /* exclusive */
-} ln_box;
-
-typedef struct ln_box_list {
-    uint32_t count;
-    ln_box boxes[LN_MAX_DELTA_BOXES];
-} ln_box_list;
-
-typedef enum ln_delta_mode {
+/* What a visit delivers, as far as comparing it with the previous visit's
+ * delivery needs: two consecutive deliveries can only be equal up to a
+ * shift when both are whole working sets, or both are the slices added by
+ * the same stride (the second is then the first moved by that stride). */
+typedef enum ln_delta_kind {
     LN_DELTA_NONE = 0, /* no visit yet */
-    LN_DELTA_FULL,     /* the whole working set moves (first visit, stride change) */
-    LN_DELTA_SUBTRACT, /* what the new box adds to the previous one */
-    LN_DELTA_EMPTY,    /* the box did not move */
-} ln_delta_mode;
+    LN_DELTA_EMPTY,    /* the working set did not move */
+    LN_DELTA_WHOLE,    /* a whole working set: first visit, stride change, no overlap */
+    LN_DELTA_PARTIAL,  /* the slices a move adds to an overlapping working set */
+} ln_delta_kind;
 
 /* Multicast signature: `scatter` groups of `multicast` children each. */
 typedef struct ln_signature {
@@ -76,14 +71,15 @@ typedef struct ln_spatial_block {
     bool patterns_built;
     bool pattern_overflow;
     uint64_t mesh_width, mesh_height; /* Timeloop's h_size, v_size */
+    uint64_t logical_x, logical_y;
     uint32_t pattern_count;
     ln_link_pattern patterns[LN_MAX_LINK_PATTERNS];
 } ln_spatial_block;
 
 typedef struct ln_visit_state {
     int16_t previous_translation; /* canonical transition id, -1 = none */
-    int16_t last_transition;      /* canonical id of the last visit's transition */
-    uint8_t last_mode;            /* ln_delta_mode of the last visit */
+    int16_t last_transition;      /* canonical id of the last partial delivery's stride */
+    uint8_t last_kind;            /* ln_delta_kind of the last visit, tracked for links only */
 } ln_visit_state;
 
 typedef struct ln_contribution {
@@ -103,21 +99,63 @@ typedef struct ln_sequence {
     uint32_t transition_count;
     uint64_t weight_minus_one[LN_MAX_TRANSITIONS + 1];
     ln_rank_vector translation[LN_MAX_TRANSITIONS + 1];
+    uint64_t fingerprint[LN_MAX_TRANSITIONS + 1]; /* cheap pre-check for equal translations */
     int16_t canonical[LN_MAX_TRANSITIONS + 1];
     bool translation_is_zero[LN_MAX_TRANSITIONS + 1];
+    uint64_t overlap[LN_MAX_TRANSITIONS + 1]; /* points a box keeps when moved by transition j */
     bool raw_points;       /* the compute level's operands: no reuse state */
     bool no_temporal_reuse;
     bool track_links;
+    /* Link pattern serving a delivery moved by transition j, or -1. */
+    int32_t pattern_of[LN_MAX_TRANSITIONS + 1];
     ln_spatial_block *block;
     uint32_t slot_count;
     int32_t slot_pattern[LN_MAX_CONTRIBUTION_SLOTS];
     bool failed;
     uint32_t memo_count[LN_MAX_TRANSITIONS + 1];
     ln_memo_entry memo[LN_MAX_TRANSITIONS + 1][LN_MAX_MEMO_STATES];
+    /* Without link transfers the state is only the last stride, and the
+     * delivered amount is linear in the tile size and the overlaps:
+     *   tile_size * coefficient[0] - sum over strides c of coefficient[c] * overlap(c)
+     * The coefficients depend only on which strides are equal or zero, so
+     * levels whose tiles sit below the same temporal loops share them. */
+    uint32_t coefficient_count;                 /* 1 + distinct non-zero strides */
+    uint8_t coefficient_of[LN_MAX_TRANSITIONS + 1]; /* canonical stride -> coefficient */
+    int16_t coefficient_stride[LN_MAX_COEFFICIENTS_TRACKED];
+    bool coefficients_valid;
+    double coefficients[LN_MAX_COEFFICIENTS_TRACKED];
+    int32_t first_temporal;                     /* position of the first loop above the tile */
+    int32_t prepared_tensor;                    /* tensor the transitions were prepared for */
+    int16_t scalar_memo_in[LN_MAX_TRANSITIONS + 1][LN_MAX_MEMO_STATES];
+    int16_t scalar_memo_out[LN_MAX_TRANSITIONS + 1][LN_MAX_MEMO_STATES];
+    double scalar_memo_coefficients[LN_MAX_TRANSITIONS + 1][LN_MAX_MEMO_STATES][LN_MAX_COEFFICIENTS_TRACKED];
 } ln_sequence;
+
+/* Per-mapping facts about the loops, computed once per evaluation. */
+typedef struct ln_nest_facts {
+    uint64_t stride[LN_MAX_LOOPS];           /* points one step of the loop moves */
+    uint64_t spatial_above[LN_MAX_LOOPS];    /* product of spatial factors of outer loops */
+    uint64_t spatial_x_above[LN_MAX_LOOPS];
+    uint64_t spatial_y_above[LN_MAX_LOOPS];
+    uint32_t temporal_loops[LN_MAX_LOOPS];   /* indices of non-trivial temporal loops */
+    uint32_t temporal_count;
+    /* Per storage level: its spatial run [first, master] if any. */
+    bool has_run[LN_MAX_STORAGE_LEVELS];
+    uint32_t run_first[LN_MAX_STORAGE_LEVELS];
+    uint32_t run_master[LN_MAX_STORAGE_LEVELS];
+    /* Points per dimension of each level's tile, and of its spatial run's
+     * working set (the union over the children it fans out to). */
+    uint64_t tile_extent[LN_MAX_STORAGE_LEVELS][LN_MAX_DIMENSIONS];
+    /* Position in temporal_loops of the first loop above the tile of the
+     * level's child (all of them for level 0). */
+    uint32_t first_temporal_above_child[LN_MAX_STORAGE_LEVELS];
+    uint64_t run_extent[LN_MAX_STORAGE_LEVELS][LN_MAX_DIMENSIONS];
+} ln_nest_facts;
 
 struct ln_engine_scratch {
     ln_sequence sequence;
+    ln_nest_facts facts;
+    int64_t rank_extent[LN_MAX_STORAGE_LEVELS][LN_MAX_RANKS]; /* one tensor's tile boxes */
     ln_spatial_block block;
     uint64_t capacity; /* instances the arrays below hold */
     ln_rank_vector *instance_offsets;
@@ -149,79 +187,24 @@ static bool rank_vector_is_zero(const ln_rank_vector *a, uint32_t ranks)
     return true;
 }
 
-/* Projects an operation-space offset onto a tensor's ranks. */
-static void project_offset(const ln_plan_tensor *tensor, const int64_t *offset, ln_rank_vector *out)
-{
-    for (uint32_t r = 0; r < tensor->rank_count; r++) {
-        int64_t sum = 0;
-        for (uint32_t t = 0; t < tensor->term_count[r]; t++)
-            sum += tensor->terms[r][t].coefficient * offset[tensor->terms[r][t].dimension];
-        out->value[r] = sum;
-    }
-}
-
 /* Extent of a tensor's box per rank for a tile of `dimension_extent` points
  * per dimension. */
 static uint64_t project_extent(const ln_plan_tensor *tensor, const uint64_t *dimension_extent,
-                               int64_t *extent)
+                               uint32_t dimension_count, int64_t *extent)
 {
     uint64_t size = 1;
-    for (uint32_t r = 0; r < tensor->rank_count; r++) {
-        int64_t span = 0;
-        for (uint32_t t = 0; t < tensor->term_count[r]; t++) {
-            int64_t coefficient = tensor->terms[r][t].coefficient;
-            int64_t magnitude = coefficient < 0 ? -coefficient : coefficient;
-            span += magnitude * (int64_t)(dimension_extent[tensor->terms[r][t].dimension] - 1);
-        }
-        extent[r] = span + 1;
+    for (uint32_t r = 0; r < tensor->rank_count; r++)
+        extent[r] = 1;
+    for (uint32_t d = 0; d < dimension_count; d++) {
+        if (dimension_extent[d] == 1)
+            continue;
+        int64_t span = (int64_t)dimension_extent[d] - 1;
+        for (uint32_t r = 0; r < tensor->rank_count; r++)
+            extent[r] += tensor->widening[d][r] * span;
+    }
+    for (uint32_t r = 0; r < tensor->rank_count; r++)
         size *= (uint64_t)extent[r];
-    }
     return size;
-}
-
-static void box_at(ln_box *box, const int64_t *origin, const int64_t *extent, uint32_t ranks)
-{
-    for (uint32_t r = 0; r < ranks; r++) {
-        box->low[r] = origin ? origin[r] : 0;
-        box->high[r] = box->low[r] + extent[r];
-    }
-}
-
-/* a minus b, slicing rank by rank as Timeloop's multi-box subtraction does,
- * so that the resulting box list is the one Timeloop compares. */
-static void box_subtract(const ln_box *a, const ln_box *b, uint32_t ranks, ln_box_list *out)
-{
-    out->count = 0;
-    for (uint32_t r = 0; r < ranks; r++) {
-        if (a->high[r] <= b->low[r] || b->high[r] <= a->low[r]) {
-            out->boxes[0] = *a;
-            out->count = 1;
-            return;
-        }
-    }
-    ln_box middle = *a;
-    for (uint32_t r = 0; r < ranks; r++) {
-        if (middle.low[r] < b->low[r]) {
-            ln_box left = middle;
-            left.high[r] = b->low[r];
-            out->boxes[out->count++] = left;
-            middle.low[r] = b->low[r];
-        }
-        if (b->high[r] < middle.high[r]) {
-            ln_box right = middle;
-            right.low[r] = b->high[r];
-            out->boxes[out->count++] = right;
-            middle.high[r] = b->high[r];
-        }
-    }
-}
-
-static bool box_equal_shifted(const ln_box *a, const ln_box *b, const int64_t *shift, uint32_t ranks)
-{
-    for (uint32_t r = 0; r < ranks; r++)
-        if (a->low[r] != b->low[r] + shift[r] || a->high[r] != b->high[r] + shift[r])
-            return false;
-    return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -245,18 +228,18 @@ static void histogram_add(ln_histogram *histogram, uint32_t multicast, bool *ove
     histogram->count++;
 }
 
-/* Offset vector of one step of loop `loop_index`, projected on a tensor. */
+/* Data offset of one step of a loop, projected on a tensor. */
 static void loop_step(const ln_plan_tensor *tensor, const ln_loop *loop, uint64_t stride,
                       ln_rank_vector *out)
 {
-    int64_t offset[LN_MAX_DIMENSIONS] = {0};
-    offset[loop->dimension] = (int64_t)stride;
-    project_offset(tensor, offset, out);
+    for (uint32_t r = 0; r < tensor->rank_count; r++)
+        out->value[r] = tensor->step[loop->dimension][r] * (int64_t)stride;
 }
 
 typedef struct ln_block_loops {
     uint32_t count;
     uint32_t end[LN_MAX_DIMENSIONS * 2];
+    uint8_t axis[LN_MAX_DIMENSIONS * 2];        /* LN_LOOP_SPATIAL_X or _Y */
     ln_rank_vector step[LN_MAX_DIMENSIONS * 2]; /* innermost first */
 } ln_block_loops;
 
@@ -267,6 +250,7 @@ static void block_loops_collect(const ln_plan_tensor *tensor, const ln_loop_nest
     loops->count = 0;
     for (uint32_t i = first; i <= master; i++) {
         loops->end[loops->count] = nest->loops[i].end;
+        loops->axis[loops->count] = nest->loops[i].spatial;
         loop_step(tensor, &nest->loops[i], strides[i], &loops->step[loops->count]);
         loops->count++;
     }
@@ -491,68 +475,6 @@ static bool block_build_patterns(ln_engine_scratch *scratch, const ln_plan_tenso
 /* The visit recursion                                                  */
 /* ------------------------------------------------------------------ */
 
-/* The delta a visit delivers, as a box list relative to the previous
- * visit's working set placed at the origin. */
-static void delta_boxes(const ln_sequence *sequence, ln_delta_mode mode, int16_t transition,
-                        const int64_t *origin, ln_box_list *out)
-{
-    uint32_t ranks = sequence->rank_count;
-    out->count = 0;
-    if (mode == LN_DELTA_EMPTY || mode == LN_DELTA_NONE)
-        return;
-    ln_box current;
-    box_at(&current, origin, sequence->extent, ranks);
-    if (mode == LN_DELTA_FULL) {
-        out->boxes[0] = current;
-        out->count = 1;
-        return;
-    }
-    int64_t previous_origin[LN_MAX_RANKS];
-    for (uint32_t r = 0; r < ranks; r++)
-        previous_origin[r] = (origin ? origin[r] : 0) - sequence->translation[transition].value[r];
-    ln_box previous;
-    box_at(&previous, previous_origin, sequence->extent, ranks);
-    box_subtract(&current, &previous, ranks, out);
-}
-
-/* Finds the shift z with (this visit's delta) == (last visit's delta) + z. */
-static bool find_delta_shift(const ln_sequence *sequence, ln_visit_state state,
-                             ln_delta_mode mode, int16_t transition, ln_rank_vector *shift)
-{
-    uint32_t ranks = sequence->rank_count;
-    ln_box_list last, current;
-    delta_boxes(sequence, (ln_delta_mode)state.last_mode, state.last_transition, NULL, &last);
-    delta_boxes(sequence, mode, transition, sequence->translation[transition].value, &current);
-    if (last.count == 0 || last.count != current.count)
-        return false;
-    const ln_box *anchor = &current.boxes[0];
-    for (uint32_t candidate = 0; candidate < last.count; candidate++) {
-        int64_t z[LN_MAX_RANKS];
-        bool same_shape = true;
-        for (uint32_t r = 0; r < ranks; r++) {
-            z[r] = anchor->low[r] - last.boxes[candidate].low[r];
-            if (anchor->high[r] - anchor->low[r] !=
-                last.boxes[candidate].high[r] - last.boxes[candidate].low[r])
-                same_shape = false;
-        }
-        if (!same_shape)
-            continue;
-        bool all_match = true;
-        for (uint32_t i = 0; i < current.count && all_match; i++) {
-            bool found = false;
-            for (uint32_t j = 0; j < last.count && !found; j++)
-                found = box_equal_shifted(&current.boxes[i], &last.boxes[j], z, ranks);
-            all_match = found;
-        }
-        if (all_match) {
-            for (uint32_t r = 0; r < ranks; r++)
-                shift->value[r] = z[r];
-            return true;
-        }
-    }
-    return false;
-}
-
 static int32_t slot_for_pattern(ln_sequence *sequence, int32_t pattern)
 {
     for (uint32_t s = 1; s < sequence->slot_count; s++)
@@ -566,85 +488,59 @@ static int32_t slot_for_pattern(ln_sequence *sequence, int32_t pattern)
     return (int32_t)sequence->slot_count++;
 }
 
-typedef struct ln_visit_context {
-    ln_engine_scratch *scratch;
-    const ln_plan_tensor *tensor;
-    const ln_block_loops *block_loops;
-} ln_visit_context;
-
 /* One visit: the delta it delivers and the state after it. */
-static void visit(ln_visit_context *context, ln_sequence *sequence, ln_visit_state state,
-                  uint32_t transition, int32_t *slot, double *amount, ln_visit_state *next)
+static void visit(ln_sequence *sequence, ln_visit_state state, uint32_t transition, int32_t *slot,
+                  double *amount, ln_visit_state *next)
 {
     *next = state;
-    ln_delta_mode mode;
-    uint64_t size;
+    ln_delta_kind kind;
+    uint64_t size = sequence->tile_size;
     int16_t id = transition ? sequence->canonical[transition] : 0;
-    if (transition == 0) {
-        mode = LN_DELTA_FULL;
-        size = sequence->tile_size;
-    } else if (sequence->raw_points || sequence->no_temporal_reuse) {
-        mode = LN_DELTA_FULL;
-        size = sequence->tile_size;
+    if (transition == 0 || sequence->raw_points || sequence->no_temporal_reuse) {
+        kind = LN_DELTA_WHOLE;
     } else if (sequence->translation_is_zero[id]) {
-        mode = LN_DELTA_EMPTY;
+        kind = LN_DELTA_EMPTY;
         size = 0;
+    } else if (state.previous_translation >= 0 && state.previous_translation != id) {
+        /* The stride changed: Timeloop drops the residual and refills. */
+        kind = LN_DELTA_WHOLE;
+        next->previous_translation = -1;
     } else {
-        if (state.previous_translation < 0) {
-            mode = LN_DELTA_SUBTRACT;
-            next->previous_translation = id;
-        } else if (state.previous_translation == id) {
-            mode = LN_DELTA_SUBTRACT;
-        } else {
-            mode = LN_DELTA_FULL;
-            next->previous_translation = -1;
-        }
-        if (mode == LN_DELTA_SUBTRACT) {
-            uint64_t overlap = 1;
-            for (uint32_t r = 0; r < sequence->rank_count; r++) {
-                int64_t moved = sequence->translation[id].value[r];
-                int64_t remaining = sequence->extent[r] - (moved < 0 ? -moved : moved);
-                overlap *= remaining > 0 ? (uint64_t)remaining : 0;
-            }
-            size = sequence->tile_size - overlap;
-        } else {
-            size = sequence->tile_size;
-        }
+        next->previous_translation = id;
+        uint64_t overlap = sequence->overlap[id];
+        kind = overlap ? LN_DELTA_PARTIAL : LN_DELTA_WHOLE;
+        size -= overlap;
     }
 
     *slot = 0;
     if (sequence->track_links) {
-        ln_spatial_block *block = sequence->block;
-        if (size > 0 && state.last_mode != LN_DELTA_NONE) {
-            ln_rank_vector shift;
-            if (find_delta_shift(sequence, state, mode, id, &shift)) {
-                if (!block->patterns_built &&
-                    !block_build_patterns(context->scratch, context->tensor, context->block_loops, block))
-                    sequence->failed = true;
-                int32_t pattern = find_pattern(block, &shift, sequence->rank_count);
-                if (pattern >= 0 && block->patterns[pattern].remaining_groups < block->group_count)
-                    *slot = slot_for_pattern(sequence, pattern);
-            }
-        }
-        next->last_mode = (uint8_t)mode;
-        next->last_transition = id;
+        /* A child takes the delivery from a neighbour when the neighbour got
+         * exactly this data on the previous visit: the previous delivery
+         * moved by this visit's stride (see ln_delta_kind). */
+        bool repeats_last = (kind == LN_DELTA_WHOLE && state.last_kind == LN_DELTA_WHOLE) ||
+                            (kind == LN_DELTA_PARTIAL && state.last_kind == LN_DELTA_PARTIAL &&
+                             state.last_transition == id);
+        if (repeats_last && transition != 0 && sequence->pattern_of[id] >= 0)
+            *slot = slot_for_pattern(sequence, sequence->pattern_of[id]);
+        next->last_kind = (uint8_t)kind;
+        next->last_transition = kind == LN_DELTA_PARTIAL ? id : 0;
     }
     *amount = (double)size;
 }
 
 static bool state_equal(ln_visit_state a, ln_visit_state b)
 {
-    return a.previous_translation == b.previous_translation && a.last_mode == b.last_mode &&
+    return a.previous_translation == b.previous_translation && a.last_kind == b.last_kind &&
            a.last_transition == b.last_transition;
 }
 
 /* All visits of the subtree of loops 1..j after its first visit. */
-static void visit_subtree(ln_visit_context *context, ln_sequence *sequence, uint32_t j,
-                          ln_visit_state state, ln_contribution *contribution,
-                          ln_visit_state *state_out)
+static void visit_subtree(ln_sequence *sequence, uint32_t j, ln_visit_state state,
+                          ln_contribution *contribution, ln_visit_state *state_out)
 {
-    memset(contribution, 0, sizeof *contribution);
     if (j == 0) {
+        for (uint32_t s = 0; s < LN_MAX_CONTRIBUTION_SLOTS; s++)
+            contribution->slot[s] = 0;
         *state_out = state;
         return;
     }
@@ -657,11 +553,11 @@ static void visit_subtree(ln_visit_context *context, ln_sequence *sequence, uint
     }
     ln_contribution first_half, second_half;
     ln_visit_state after_first_half, after_visit;
-    visit_subtree(context, sequence, j - 1, state, &first_half, &after_first_half);
+    visit_subtree(sequence, j - 1, state, &first_half, &after_first_half);
     int32_t slot;
     double amount;
-    visit(context, sequence, after_first_half, j, &slot, &amount, &after_visit);
-    visit_subtree(context, sequence, j - 1, after_visit, &second_half, state_out);
+    visit(sequence, after_first_half, j, &slot, &amount, &after_visit);
+    visit_subtree(sequence, j - 1, after_visit, &second_half, state_out);
     double weight = (double)sequence->weight_minus_one[j];
     second_half.slot[slot] += amount;
     for (uint32_t s = 0; s < LN_MAX_CONTRIBUTION_SLOTS; s++)
@@ -675,25 +571,187 @@ static void visit_subtree(ln_visit_context *context, ln_sequence *sequence, uint
     }
 }
 
+/* The same walk without link transfers, counting how often each kind of
+ * delivery happens instead of summing amounts (see ln_sequence). */
+static void coefficient_subtree(ln_sequence *sequence, uint32_t j, int16_t previous, double *coefficients,
+                                int16_t *out)
+{
+    uint32_t count = sequence->coefficient_count;
+    if (j == 0) {
+        for (uint32_t c = 0; c < count; c++)
+            coefficients[c] = 0;
+        *out = previous;
+        return;
+    }
+    uint32_t memo_count = sequence->memo_count[j];
+    for (uint32_t m = 0; m < memo_count; m++) {
+        if (sequence->scalar_memo_in[j][m] == previous) {
+            *out = sequence->scalar_memo_out[j][m];
+            memcpy(coefficients, sequence->scalar_memo_coefficients[j][m], count * sizeof *coefficients);
+            return;
+        }
+    }
+    double first_half[LN_MAX_COEFFICIENTS_TRACKED], second_half[LN_MAX_COEFFICIENTS_TRACKED];
+    int16_t after_first_half, after_visit;
+    coefficient_subtree(sequence, j - 1, previous, first_half, &after_first_half);
+    int16_t id = sequence->canonical[j];
+    int32_t whole = 0, partial = -1;
+    if (sequence->translation_is_zero[id]) {
+        after_visit = after_first_half;
+        whole = -1;
+    } else if (after_first_half >= 0 && after_first_half != id) {
+        after_visit = -1; /* stride change: a whole refill */
+    } else {
+        after_visit = id;
+        partial = sequence->coefficient_of[id];
+    }
+    coefficient_subtree(sequence, j - 1, after_visit, second_half, out);
+    if (whole == 0)
+        second_half[0] += 1;
+    if (partial > 0)
+        second_half[partial] += 1;
+    double weight = (double)sequence->weight_minus_one[j];
+    for (uint32_t c = 0; c < count; c++)
+        coefficients[c] = first_half[c] + weight * second_half[c];
+    if (memo_count < LN_MAX_MEMO_STATES) {
+        sequence->scalar_memo_in[j][memo_count] = previous;
+        sequence->scalar_memo_out[j][memo_count] = *out;
+        memcpy(sequence->scalar_memo_coefficients[j][memo_count], coefficients, count * sizeof *coefficients);
+        sequence->memo_count[j] = memo_count + 1;
+    }
+}
+
 /* Runs all visits of a sequence; contribution slot 0 holds deltas served
  * without link transfers, slot s > 0 those served with pattern
  * slot_pattern[s]. */
-static void run_sequence(ln_visit_context *context, ln_sequence *sequence, ln_contribution *total)
+static void run_sequence(ln_sequence *sequence, ln_contribution *total)
 {
     for (uint32_t j = 0; j <= sequence->transition_count; j++)
         sequence->memo_count[j] = 0;
     sequence->slot_count = 1;
     sequence->slot_pattern[0] = -1;
+    if (!sequence->track_links) {
+        memset(total, 0, sizeof *total);
+        if (sequence->raw_points || sequence->no_temporal_reuse) {
+            /* Every visit delivers the whole tile. */
+            double visits = 1;
+            for (uint32_t j = 1; j <= sequence->transition_count; j++)
+                visits *= (double)(sequence->weight_minus_one[j] + 1);
+            total->slot[0] = visits * (double)sequence->tile_size;
+            return;
+        }
+        if (!sequence->coefficients_valid) {
+            int16_t final_state;
+            coefficient_subtree(sequence, sequence->transition_count, -1, sequence->coefficients,
+                                &final_state);
+            sequence->coefficients_valid = true;
+        }
+        /* The first visit delivers the whole tile. */
+        double amount = (double)sequence->tile_size * (1 + sequence->coefficients[0]);
+        for (uint32_t c = 1; c < sequence->coefficient_count; c++)
+            amount -= sequence->coefficients[c] *
+                      (double)sequence->overlap[sequence->coefficient_stride[c]];
+        total->slot[0] = amount;
+        return;
+    }
     ln_visit_state start = {-1, 0, LN_DELTA_NONE};
     ln_visit_state after_first;
     int32_t slot;
     double amount;
-    visit(context, sequence, start, 0, &slot, &amount, &after_first);
+    visit(sequence, start, 0, &slot, &amount, &after_first);
     ln_contribution rest;
     ln_visit_state final_state;
-    visit_subtree(context, sequence, sequence->transition_count, after_first, &rest, &final_state);
+    visit_subtree(sequence, sequence->transition_count, after_first, &rest, &final_state);
     *total = rest;
     total->slot[slot] += amount;
+}
+
+/* Offsets between neighbouring children's data. When the mesh rows are
+ * exactly the logical X fan-out, a child's neighbours differ by one step of
+ * the X (or Y) counter, with carries; the offsets are then a short list.
+ * Returns false when the mesh is wider than the X loops and rows wrap
+ * around, in which case only the exact enumeration can tell. */
+static bool quick_neighbour_offsets(const ln_spatial_block *block, const ln_block_loops *loops,
+                                    uint32_t ranks, ln_rank_vector *offsets, uint32_t *count)
+{
+    if (block->mesh_width != block->logical_x)
+        return false;
+    *count = 0;
+    for (uint8_t axis = LN_LOOP_SPATIAL_X; axis <= LN_LOOP_SPATIAL_Y; axis++) {
+        ln_rank_vector carried;
+        memset(&carried, 0, sizeof carried);
+        for (uint32_t l = 0; l < loops->count; l++) {
+            if (loops->axis[l] != axis)
+                continue;
+            ln_rank_vector offset, negated;
+            for (uint32_t r = 0; r < ranks; r++) {
+                offset.value[r] = loops->step[l].value[r] - carried.value[r];
+                negated.value[r] = -offset.value[r];
+                carried.value[r] += loops->step[l].value[r] * (int64_t)(loops->end[l] - 1);
+            }
+            offsets[(*count)++] = offset;
+            offsets[(*count)++] = negated;
+        }
+    }
+    return true;
+}
+
+/* Decides, per stride, which link pattern (if any) would serve a delivery
+ * that repeats the previous one moved by that stride; turns link tracking
+ * off when no stride matches a neighbour offset. */
+static bool prepare_links(ln_engine_scratch *scratch, const ln_plan_tensor *tensor,
+                          const ln_block_loops *loops, ln_sequence *sequence)
+{
+    ln_spatial_block *block = sequence->block;
+    uint32_t ranks = tensor->rank_count;
+    sequence->track_links = false;
+    if (!block->links_enabled || sequence->transition_count == 0)
+        return true;
+    /* Two children's data differ by a combination of the fan-out's loop
+     * steps, so a stride that moves a rank no fan-out loop moves, or moves
+     * it further than the fan-out spans, can never match a neighbour. */
+    int64_t span[LN_MAX_RANKS] = {0};
+    for (uint32_t l = 0; l < loops->count; l++)
+        for (uint32_t r = 0; r < ranks; r++) {
+            int64_t step = loops->step[l].value[r];
+            span[r] += (step < 0 ? -step : step) * (int64_t)(loops->end[l] - 1);
+        }
+    bool reachable = false;
+    for (uint32_t j = 1; j <= sequence->transition_count && !reachable; j++) {
+        if (sequence->canonical[j] != (int16_t)j || sequence->translation_is_zero[j])
+            continue;
+        bool fits = true;
+        for (uint32_t r = 0; r < ranks && fits; r++) {
+            int64_t moved = sequence->translation[j].value[r];
+            fits = (moved < 0 ? -moved : moved) <= span[r];
+        }
+        reachable = fits;
+    }
+    if (!reachable)
+        return true;
+    ln_rank_vector candidates[LN_MAX_DIMENSIONS * 4];
+    uint32_t candidate_count;
+    if (quick_neighbour_offsets(block, loops, ranks, candidates, &candidate_count)) {
+        bool any = false;
+        for (uint32_t j = 1; j <= sequence->transition_count && !any; j++)
+            for (uint32_t c = 0; c < candidate_count && !any; c++)
+                any = rank_vector_equal(&sequence->translation[j], &candidates[c], ranks);
+        if (!any)
+            return true;
+    }
+    if (!block_build_patterns(scratch, tensor, loops, block))
+        return false;
+    for (uint32_t j = 1; j <= sequence->transition_count; j++) {
+        sequence->pattern_of[j] = -1;
+        if (sequence->canonical[j] != (int16_t)j)
+            continue;
+        int32_t pattern = find_pattern(block, &sequence->translation[j], ranks);
+        if (pattern >= 0 && block->patterns[pattern].remaining_groups < block->group_count) {
+            sequence->pattern_of[j] = pattern;
+            sequence->track_links = true;
+        }
+    }
+    return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -792,32 +850,29 @@ static void scratch_layout(ln_engine_scratch *scratch, uint64_t capacity)
     scratch->instance_class = (uint32_t *)cursor;
 }
 
-/* Per-mapping facts about the loops, computed once per evaluation. */
-typedef struct ln_nest_facts {
-    uint64_t stride[LN_MAX_LOOPS];           /* points one step of the loop moves */
-    uint64_t spatial_above[LN_MAX_LOOPS];    /* product of spatial factors of outer loops */
-    uint64_t spatial_x_above[LN_MAX_LOOPS];
-    uint64_t spatial_y_above[LN_MAX_LOOPS];
-    uint32_t temporal_loops[LN_MAX_LOOPS];   /* indices of non-trivial temporal loops */
-    uint32_t temporal_count;
-    /* Per storage level: its spatial run [first, master] if any. */
-    bool has_run[LN_MAX_STORAGE_LEVELS];
-    uint32_t run_first[LN_MAX_STORAGE_LEVELS];
-    uint32_t run_master[LN_MAX_STORAGE_LEVELS];
-} ln_nest_facts;
 
-static void compute_nest_facts(const ln_loop_nest *nest, ln_nest_facts *facts)
+static void compute_nest_facts(const ln_loop_nest *nest, uint32_t dimension_count, ln_nest_facts *facts)
 {
     uint64_t product[LN_MAX_DIMENSIONS];
     for (uint32_t d = 0; d < LN_MAX_DIMENSIONS; d++)
         product[d] = 1;
     facts->temporal_count = 0;
+    uint32_t level = 0;
     for (uint32_t i = 0; i < nest->loop_count; i++) {
         const ln_loop *loop = &nest->loops[i];
         facts->stride[i] = product[loop->dimension];
         product[loop->dimension] *= loop->end;
         if (loop->spatial == LN_LOOP_TEMPORAL && loop->end > 1)
             facts->temporal_loops[facts->temporal_count++] = i;
+        bool spatial = loop->spatial != LN_LOOP_TEMPORAL;
+        bool next_spatial = i + 1 < nest->loop_count && nest->loops[i + 1].spatial != LN_LOOP_TEMPORAL &&
+                            nest->loops[i + 1].level == loop->level;
+        if (spatial && !next_spatial)
+            memcpy(facts->run_extent[loop->level], product, dimension_count * sizeof product[0]);
+        while (level < nest->level_count && nest->boundary[level] == i) {
+            memcpy(facts->tile_extent[level], product, dimension_count * sizeof product[0]);
+            level++;
+        }
     }
     uint64_t all = 1, x = 1, y = 1;
     for (uint32_t i = nest->loop_count; i-- > 0;) {
@@ -833,8 +888,12 @@ static void compute_nest_facts(const ln_loop_nest *nest, ln_nest_facts *facts)
                 y *= loop->end;
         }
     }
-    for (uint32_t level = 0; level < nest->level_count; level++) {
+    for (level = 0; level < nest->level_count; level++) {
         uint32_t first = level == 0 ? 0 : nest->boundary[level - 1] + 1;
+        uint32_t position = 0;
+        while (position < facts->temporal_count && facts->temporal_loops[position] < first)
+            position++;
+        facts->first_temporal_above_child[level] = position;
         facts->has_run[level] = nest->loops[first].spatial != LN_LOOP_TEMPORAL;
         facts->run_first[level] = first;
         uint32_t master = first;
@@ -844,51 +903,70 @@ static void compute_nest_facts(const ln_loop_nest *nest, ln_nest_facts *facts)
     }
 }
 
-/* Points per dimension covered by loops 0..loop_index. */
-static void extent_up_to(const ln_loop_nest *nest, uint32_t loop_index, uint64_t *extent)
-{
-    for (uint32_t d = 0; d < LN_MAX_DIMENSIONS; d++)
-        extent[d] = 1;
-    for (uint32_t i = 0; i <= loop_index; i++)
-        extent[nest->loops[i].dimension] *= nest->loops[i].end;
-}
-
 /* Fills the sequence's transitions for the temporal loops above `boundary`. */
 static bool prepare_transitions(const ln_plan_tensor *tensor, const ln_loop_nest *nest,
-                                const ln_nest_facts *facts, int64_t boundary, ln_sequence *sequence)
+                                const ln_nest_facts *facts, uint32_t first_position, ln_sequence *sequence)
 {
-    int64_t prefix[LN_MAX_DIMENSIONS] = {0};
-    uint32_t count = 0;
-    for (uint32_t t = 0; t < facts->temporal_count; t++) {
+    int64_t prefix[LN_MAX_RANKS] = {0};
+    uint32_t count = 0, ranks = tensor->rank_count;
+    sequence->coefficient_count = 1;
+    sequence->coefficients_valid = false;
+    for (uint32_t t = first_position; t < facts->temporal_count; t++) {
         uint32_t loop_index = facts->temporal_loops[t];
-        if ((int64_t)loop_index <= boundary)
-            continue;
         if (count == LN_MAX_TRANSITIONS)
             return false;
         count++;
         const ln_loop *loop = &nest->loops[loop_index];
         /* Moving to iteration 1 of this loop resets every inner loop of the
          * tree to iteration 0. */
-        int64_t offset[LN_MAX_DIMENSIONS];
-        for (uint32_t d = 0; d < LN_MAX_DIMENSIONS; d++)
-            offset[d] = -prefix[d];
-        offset[loop->dimension] += (int64_t)facts->stride[loop_index];
-        prefix[loop->dimension] += (int64_t)facts->stride[loop_index];
-        project_offset(tensor, offset, &sequence->translation[count]);
+        int64_t stride = (int64_t)facts->stride[loop_index];
+        ln_rank_vector *translation = &sequence->translation[count];
+        bool zero = true;
+        uint64_t fingerprint = 0;
+        for (uint32_t r = 0; r < ranks; r++) {
+            int64_t step = tensor->step[loop->dimension][r] * stride;
+            translation->value[r] = step - prefix[r];
+            prefix[r] += step;
+            zero &= translation->value[r] == 0;
+            fingerprint = fingerprint * 0x100000001b3ull + (uint64_t)translation->value[r];
+        }
+        sequence->fingerprint[count] = fingerprint;
         sequence->weight_minus_one[count] = loop->end - 1;
-        sequence->translation_is_zero[count] =
-            rank_vector_is_zero(&sequence->translation[count], tensor->rank_count);
+        sequence->translation_is_zero[count] = zero;
         sequence->canonical[count] = (int16_t)count;
         for (uint32_t earlier = 1; earlier < count; earlier++) {
-            if (rank_vector_equal(&sequence->translation[earlier], &sequence->translation[count],
-                                  tensor->rank_count)) {
+            if (sequence->fingerprint[earlier] == fingerprint &&
+                rank_vector_equal(&sequence->translation[earlier], translation, ranks)) {
                 sequence->canonical[count] = sequence->canonical[earlier];
                 break;
+            }
+        }
+        if (sequence->canonical[count] == (int16_t)count && !zero) {
+            if (sequence->coefficient_count < LN_MAX_COEFFICIENTS_TRACKED) {
+                sequence->coefficient_of[count] = (uint8_t)sequence->coefficient_count;
+                sequence->coefficient_stride[sequence->coefficient_count++] = (int16_t)count;
+            } else {
+                return false;
             }
         }
     }
     sequence->transition_count = count;
     return true;
+}
+
+/* Points a tile keeps when moved by each distinct stride. */
+static void prepare_overlaps(ln_sequence *sequence)
+{
+    for (uint32_t c = 1; c < sequence->coefficient_count; c++) {
+        int16_t id = sequence->coefficient_stride[c];
+        uint64_t overlap = 1;
+        for (uint32_t r = 0; r < sequence->rank_count && overlap; r++) {
+            int64_t moved = sequence->translation[id].value[r];
+            int64_t remaining = sequence->extent[r] - (moved < 0 ? -moved : moved);
+            overlap *= remaining > 0 ? (uint64_t)remaining : 0;
+        }
+        sequence->overlap[id] = overlap;
+    }
 }
 
 /* Fan-out grouping for the spatial run of `level`, for one tensor. */
@@ -911,6 +989,8 @@ static bool prepare_block(const ln_engine *engine, const ln_mapping *mapping, co
     }
     block->instance_count = count;
     uint64_t physical_x = engine->levels[level].fanout_x, physical_y = engine->levels[level].fanout_y;
+    block->logical_x = logical_x;
+    block->logical_y = logical_y;
     block->mesh_width = physical_x > logical_x ? physical_x : logical_x;
     block->mesh_height = physical_y > logical_y ? physical_y : logical_y;
     uint8_t bit = (uint8_t)(1u << tensor_index);
@@ -1088,6 +1168,7 @@ bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
     ln_engine_scratch *scratch = scratch_memory;
     scratch_layout(scratch, engine->max_block_instances ? engine->max_block_instances : 1);
     uint32_t level_count = nest->level_count;
+    uint32_t dimension_count = engine->problem->dimension_count;
 
     for (uint32_t i = 0; i < nest->loop_count; i++) {
         if (nest->loops[i].residual_end != nest->loops[i].end) {
@@ -1097,49 +1178,56 @@ bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
         }
     }
 
-    ln_nest_facts facts;
-    compute_nest_facts(nest, &facts);
+    ln_nest_facts *facts = &scratch->facts;
+    compute_nest_facts(nest, dimension_count, facts);
 
     double temporal_product = 1;
-    for (uint32_t t = 0; t < facts.temporal_count; t++)
-        temporal_product *= nest->loops[facts.temporal_loops[t]].end;
-    uint64_t spatial_all = 1, spatial_x = 1, spatial_y = 1;
+    for (uint32_t t = 0; t < facts->temporal_count; t++)
+        temporal_product *= nest->loops[facts->temporal_loops[t]].end;
+    uint64_t spatial_x = 1, spatial_y = 1;
     for (uint32_t i = 0; i < nest->loop_count; i++) {
-        if (nest->loops[i].spatial == LN_LOOP_SPATIAL_X) {
-            spatial_all *= nest->loops[i].end;
+        if (nest->loops[i].spatial == LN_LOOP_SPATIAL_X)
             spatial_x *= nest->loops[i].end;
-        } else if (nest->loops[i].spatial == LN_LOOP_SPATIAL_Y) {
-            spatial_all *= nest->loops[i].end;
+        else if (nest->loops[i].spatial == LN_LOOP_SPATIAL_Y)
             spatial_y *= nest->loops[i].end;
-        }
     }
     analysis->compute_accesses = temporal_product;
-    analysis->compute_replication = (double)spatial_all;
+    analysis->compute_replication = (double)(spatial_x * spatial_y);
     analysis->compute_max_x = spatial_x;
     analysis->compute_max_y = spatial_y;
 
     ln_sequence *sequence = &scratch->sequence;
+    sequence->prepared_tensor = -1;
     ln_block_loops block_loops;
 
     for (uint32_t tensor_index = 0; tensor_index < engine->tensor_count; tensor_index++) {
         const ln_plan_tensor *tensor = &engine->tensors[tensor_index];
+        ln_movement_tile *tiles = analysis->tiles[tensor_index];
         bool keep[LN_MAX_STORAGE_LEVELS];
         uint8_t bit = (uint8_t)(1u << tensor_index);
         bool kept_anywhere = false;
 
         for (uint32_t level = 0; level < level_count; level++) {
-            ln_movement_tile *tile = &analysis->tiles[level][tensor_index];
-            memset(tile, 0, sizeof *tile);
+            ln_movement_tile *tile = &tiles[level];
             uint32_t boundary = nest->boundary[level];
-            uint64_t extent[LN_MAX_DIMENSIONS];
-            int64_t rank_extent[LN_MAX_RANKS];
-            extent_up_to(nest, boundary, extent);
-            tile->size = project_extent(tensor, extent, rank_extent);
-            tile->replication_factor = (double)facts.spatial_above[boundary];
-            tile->max_x_expansion = facts.spatial_x_above[boundary];
-            tile->max_y_expansion = facts.spatial_y_above[boundary];
+            tile->size = project_extent(tensor, facts->tile_extent[level], dimension_count,
+                                        scratch->rank_extent[level]);
+            tile->partition_size = 0;
+            tile->partition_fraction_denominator = 0;
+            tile->content_accesses = 0;
+            tile->parent_access_share = 0;
+            tile->link_transfers = 0;
+            tile->peer_accesses = 0;
+            tile->peer_fills = 0;
+            tile->replication_factor = (double)facts->spatial_above[boundary];
+            tile->fanout = 1;
+            tile->max_x_expansion = facts->spatial_x_above[boundary];
+            tile->max_y_expansion = facts->spatial_y_above[boundary];
             tile->rmw_first_update = (mapping->levels[level].rmw_first_update & bit) != 0;
             tile->no_coalesce = (mapping->levels[level].no_coalesce & bit) != 0;
+            tile->entry_count = 0;
+            tile->reads = tile->fills = tile->updates = 0;
+            tile->temporal_reductions = 0;
             keep[level] = ln_mapping_keeps(mapping, level, tensor_index);
             kept_anywhere |= keep[level];
         }
@@ -1150,85 +1238,77 @@ bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
         }
 
         for (uint32_t level = 0; level < level_count; level++) {
-            ln_movement_tile *tile = &analysis->tiles[level][tensor_index];
+            ln_movement_tile *tile = &tiles[level];
             bool overflow = false;
             /* What this level delivers to its children (or to the compute
              * units for level 0). */
-            int64_t child_boundary = level == 0 ? -1 : (int64_t)nest->boundary[level - 1];
+            if (level == 0 && !facts->has_run[0]) {
+                add_access(tile, 1, 1, temporal_product, &overflow);
+                tile->content_accesses = temporal_product;
+                continue;
+            }
             sequence->rank_count = tensor->rank_count;
-            sequence->raw_points = false;
+            sequence->raw_points = level == 0;
             sequence->no_temporal_reuse = false;
             sequence->track_links = false;
             sequence->block = NULL;
             sequence->failed = false;
-            if (level == 0 && !facts.has_run[0]) {
-                tile->fanout = 1;
-                add_access(tile, 1, 1, temporal_product, &overflow);
+            if (level == 0) {
+                for (uint32_t r = 0; r < tensor->rank_count; r++)
+                    sequence->extent[r] = 1;
+                sequence->tile_size = 1;
             } else {
-                if (level == 0) {
-                    for (uint32_t r = 0; r < tensor->rank_count; r++)
-                        sequence->extent[r] = 1;
-                    sequence->tile_size = 1;
-                    sequence->raw_points = true;
-                } else {
-                    uint64_t extent[LN_MAX_DIMENSIONS];
-                    extent_up_to(nest, (uint32_t)child_boundary, extent);
-                    sequence->tile_size = project_extent(tensor, extent, sequence->extent);
-                    sequence->no_temporal_reuse =
-                        (mapping->levels[level - 1].no_temporal_reuse & bit) != 0;
-                }
-                if (!prepare_transitions(tensor, nest, &facts, child_boundary, sequence)) {
+                sequence->tile_size = tiles[level - 1].size;
+                memcpy(sequence->extent, scratch->rank_extent[level - 1], sizeof sequence->extent);
+                sequence->no_temporal_reuse = (mapping->levels[level - 1].no_temporal_reuse & bit) != 0;
+            }
+            /* Levels whose tiles sit below the same temporal loops share
+             * their transitions (and, without link transfers, the counts). */
+            int32_t first_position = (int32_t)facts->first_temporal_above_child[level];
+            if (sequence->prepared_tensor != (int32_t)tensor_index ||
+                sequence->first_temporal != first_position) {
+                if (!prepare_transitions(tensor, nest, facts, (uint32_t)first_position, sequence)) {
+                    sequence->prepared_tensor = -1;
                     set_failure(failure, LN_EVALUATION_UNSUPPORTED, (int32_t)level, (int32_t)tensor_index,
                                 "more than 64 temporal loops above a level");
                     return false;
                 }
-                tile->fanout = 1;
-                if (facts.has_run[level]) {
-                    if (!prepare_block(engine, mapping, nest, &facts, level, tensor_index, scratch,
-                                       &block_loops)) {
-                        set_failure(failure, LN_EVALUATION_UNSUPPORTED, (int32_t)level,
-                                    (int32_t)tensor_index, "spatial fan-out too irregular to analyse");
-                        return false;
-                    }
-                    sequence->block = &scratch->block;
-                    sequence->track_links = scratch->block.links_enabled;
-                    tile->fanout = scratch->block.instance_count;
-                    /* The spatial working set sets the children's partition share. */
-                    if (level > 0) {
-                        uint64_t extent[LN_MAX_DIMENSIONS];
-                        int64_t unused[LN_MAX_RANKS];
-                        extent_up_to(nest, facts.run_master[level], extent);
-                        analysis->tiles[level - 1][tensor_index].partition_fraction_denominator =
-                            project_extent(tensor, extent, unused);
-                    }
-                } else if (level > 0) {
-                    analysis->tiles[level - 1][tensor_index].partition_fraction_denominator =
-                        analysis->tiles[level - 1][tensor_index].size;
-                }
-                ln_visit_context context = {scratch, tensor, &block_loops};
-                ln_contribution total;
-                run_sequence(&context, sequence, &total);
-                if (sequence->failed || scratch->block.pattern_overflow ||
-                    !record_sequence(sequence, &total, tile)) {
+                sequence->prepared_tensor = (int32_t)tensor_index;
+                sequence->first_temporal = first_position;
+            }
+            prepare_overlaps(sequence);
+            if (facts->has_run[level]) {
+                if (!prepare_block(engine, mapping, nest, facts, level, tensor_index, scratch, &block_loops)) {
                     set_failure(failure, LN_EVALUATION_UNSUPPORTED, (int32_t)level, (int32_t)tensor_index,
-                                "too many distinct multicast or link-transfer patterns");
+                                "spatial fan-out too irregular to analyse");
                     return false;
                 }
+                sequence->block = &scratch->block;
+                if (!prepare_links(scratch, tensor, &block_loops, sequence)) {
+                    set_failure(failure, LN_EVALUATION_UNSUPPORTED, (int32_t)level, (int32_t)tensor_index,
+                                "spatial fan-out too irregular to analyse");
+                    return false;
+                }
+                tile->fanout = scratch->block.instance_count;
+                /* The spatial working set sets the children's partition share. */
+                if (level > 0) {
+                    int64_t unused[LN_MAX_RANKS];
+                    tiles[level - 1].partition_fraction_denominator =
+                        project_extent(tensor, facts->run_extent[level], dimension_count, unused);
+                }
+            } else if (level > 0) {
+                tiles[level - 1].partition_fraction_denominator = tiles[level - 1].size;
             }
-            if (overflow) {
+            ln_contribution total;
+            run_sequence(sequence, &total);
+            if (sequence->failed || !record_sequence(sequence, &total, tile)) {
                 set_failure(failure, LN_EVALUATION_UNSUPPORTED, (int32_t)level, (int32_t)tensor_index,
-                            "too many distinct multicast patterns");
+                            "too many distinct multicast or link-transfer patterns");
                 return false;
             }
             tile->content_accesses = total_accesses(tile);
         }
-
-        ln_movement_tile column[LN_MAX_STORAGE_LEVELS];
-        for (uint32_t level = 0; level < level_count; level++)
-            column[level] = analysis->tiles[level][tensor_index];
-        collapse_tensor(column, level_count, keep, tensor->read_write);
-        for (uint32_t level = 0; level < level_count; level++)
-            analysis->tiles[level][tensor_index] = column[level];
+        collapse_tensor(tiles, level_count, keep, tensor->read_write);
     }
     return true;
 }
