@@ -88,8 +88,19 @@ static void report_failures(const ln_spec *spec, const ln_evaluation *result, ln
     for (uint32_t i = 0; i < result->failure_count; i++) {
         const ln_evaluation_failure *failure = &result->failures[i];
         ln_source_location location = spec->mapping.location;
-        if (failure->level >= 0 && (uint32_t)failure->level < spec->arch.storage_count)
-            location = spec->arch.storage[failure->level].location;
+        if (failure->level >= 0 && (uint32_t)failure->level < spec->arch.storage_count) {
+            const ln_storage_level *level = &spec->arch.storage[failure->level];
+            location = level->location;
+            /* Point at the attribute that sets the size, where there is one. */
+            static const char *const size_keys[] = {"depth", "entries", "sizeKB", "memory_depth"};
+            for (size_t k = 0; failure->status == LN_EVALUATION_CAPACITY && k < 4; k++) {
+                const ln_attribute *attribute = ln_attribute_find(&level->attributes, size_keys[k]);
+                if (attribute && attribute->location.line) {
+                    location = attribute->location;
+                    break;
+                }
+            }
+        }
         else if (failure->level < 0 && failure->status == LN_EVALUATION_FANOUT)
             location = spec->arch.compute.location;
         if (failure->tensor >= 0 && (uint32_t)failure->tensor < spec->problem.tensor_count)

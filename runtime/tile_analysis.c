@@ -128,7 +128,10 @@ typedef struct ln_sequence {
     int32_t prepared_tensor;                    /* tensor the transitions were prepared for */
     int16_t scalar_memo_in[LN_MAX_TRANSITIONS + 1][LN_MAX_MEMO_STATES];
     int16_t scalar_memo_out[LN_MAX_TRANSITIONS + 1][LN_MAX_MEMO_STATES];
-    double scalar_memo_coefficients[LN_MAX_TRANSITIONS + 1][LN_MAX_MEMO_STATES][LN_MAX_COEFFICIENTS_TRACKED];
+    uint32_t scalar_memo_offset[LN_MAX_TRANSITIONS + 1][LN_MAX_MEMO_STATES];
+    /* Memoized coefficient vectors, packed: only the used prefix is touched. */
+    uint32_t memo_pool_used;
+    double memo_pool[(LN_MAX_TRANSITIONS + 1) * LN_MAX_MEMO_STATES * LN_MAX_COEFFICIENTS_TRACKED];
 } ln_sequence;
 
 /* Per-mapping facts about the loops, computed once per evaluation. */
@@ -192,18 +195,18 @@ static bool rank_vector_is_zero(const ln_rank_vector *a, uint32_t ranks)
 static uint64_t project_extent(const ln_plan_tensor *tensor, const uint64_t *dimension_extent,
                                uint32_t dimension_count, int64_t *extent)
 {
+    (void)dimension_count;
     uint64_t size = 1;
-    for (uint32_t r = 0; r < tensor->rank_count; r++)
-        extent[r] = 1;
-    for (uint32_t d = 0; d < dimension_count; d++) {
-        if (dimension_extent[d] == 1)
-            continue;
-        int64_t span = (int64_t)dimension_extent[d] - 1;
-        for (uint32_t r = 0; r < tensor->rank_count; r++)
-            extent[r] += tensor->widening[d][r] * span;
+    for (uint32_t r = 0; r < tensor->rank_count; r++) {
+        int64_t span = 1;
+        for (uint32_t t = 0; t < tensor->term_count[r]; t++) {
+            const ln_plan_term *term = &tensor->terms[r][t];
+            int64_t magnitude = term->coefficient < 0 ? -term->coefficient : term->coefficient;
+            span += magnitude * ((int64_t)dimension_extent[term->dimension] - 1);
+        }
+        extent[r] = span;
+        size *= (uint64_t)span;
     }
-    for (uint32_t r = 0; r < tensor->rank_count; r++)
-        size *= (uint64_t)extent[r];
     return size;
 }
 
@@ -587,7 +590,8 @@ static void coefficient_subtree(ln_sequence *sequence, uint32_t j, int16_t previ
     for (uint32_t m = 0; m < memo_count; m++) {
         if (sequence->scalar_memo_in[j][m] == previous) {
             *out = sequence->scalar_memo_out[j][m];
-            memcpy(coefficients, sequence->scalar_memo_coefficients[j][m], count * sizeof *coefficients);
+            memcpy(coefficients, &sequence->memo_pool[sequence->scalar_memo_offset[j][m]],
+                   count * sizeof *coefficients);
             return;
         }
     }
@@ -616,7 +620,9 @@ static void coefficient_subtree(ln_sequence *sequence, uint32_t j, int16_t previ
     if (memo_count < LN_MAX_MEMO_STATES) {
         sequence->scalar_memo_in[j][memo_count] = previous;
         sequence->scalar_memo_out[j][memo_count] = *out;
-        memcpy(sequence->scalar_memo_coefficients[j][memo_count], coefficients, count * sizeof *coefficients);
+        sequence->scalar_memo_offset[j][memo_count] = sequence->memo_pool_used;
+        memcpy(&sequence->memo_pool[sequence->memo_pool_used], coefficients, count * sizeof *coefficients);
+        sequence->memo_pool_used += count;
         sequence->memo_count[j] = memo_count + 1;
     }
 }
@@ -642,6 +648,7 @@ static void run_sequence(ln_sequence *sequence, ln_contribution *total)
         }
         if (!sequence->coefficients_valid) {
             int16_t final_state;
+            sequence->memo_pool_used = 0;
             coefficient_subtree(sequence, sequence->transition_count, -1, sequence->coefficients,
                                 &final_state);
             sequence->coefficients_valid = true;

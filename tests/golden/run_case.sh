@@ -1,21 +1,24 @@
 #!/bin/sh
-# One golden case: evaluate the reference inputs with loopnest and compare the
-# report with the one the current Timeloop produced on the same inputs.
-#   run_case.sh LOOPNEST COMPARE REFERENCE_DIR CASE_DIR EXPECTED_DIR OUT_DIR [--map] -- INPUT...
-# CASE_DIR and EXPECTED_DIR are relative to REFERENCE_DIR. Exit 77 (skip) when
-# the reference data is not present.
+# One golden case: evaluate inputs with loopnest and compare the report with
+# the one the current Timeloop produced.
+#   run_case.sh LOOPNEST COMPARE REFERENCE_DIR EXPECTED_DIR OUT_DIR [--map] -- INPUT...
+# EXPECTED_DIR and every INPUT are relative to REFERENCE_DIR. Exit 77 (skip)
+# when the reference data is not present.
 set -u
-loopnest=$1 compare=$2 reference=$3 case_dir=$4 expected_dir=$5 out=$6
-shift 6
+loopnest=$1 compare=$2 reference=$3 expected_dir=$4 out=$5
+shift 5
 check_map=no
 if [ "${1:-}" = "--map" ]; then check_map=yes; shift; fi
 [ "${1:-}" = "--" ] && shift
-if [ ! -d "$reference/$case_dir" ] || [ ! -d "$reference/$expected_dir" ]; then
-  echo "skipped: reference data not found at $reference/$case_dir (set LOOPNEST_REFERENCE_DIR)"
+if [ ! -d "$reference/$expected_dir" ]; then
+  echo "skipped: reference data not found at $reference/$expected_dir (set LOOPNEST_REFERENCE_DIR)"
   exit 77
 fi
 inputs=""
-for input in "$@"; do inputs="$inputs $reference/$case_dir/$input"; done
+for input in "$@"; do
+  [ -f "$reference/$input" ] || { echo "skipped: $reference/$input not found"; exit 77; }
+  inputs="$inputs $reference/$input"
+done
 rm -rf "$out"
 # shellcheck disable=SC2086
 "$loopnest" eval $inputs -o "$out" || exit 1
