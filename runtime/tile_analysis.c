@@ -25,6 +25,7 @@
 enum {
     LN_MAX_TRANSITIONS = 64,
     LN_MAX_COEFFICIENTS_TRACKED = LN_MAX_TRANSITIONS + 1,
+    LN_MAX_VISIT_NODES = (LN_MAX_TRANSITIONS + 1) * LN_MAX_MEMO_STATES,
     LN_MAX_CONTRIBUTION_SLOTS = 8,
     LN_MAX_HISTOGRAM = 16,
 };
@@ -86,6 +87,15 @@ typedef struct ln_contribution {
     double slot[LN_MAX_CONTRIBUTION_SLOTS];
 } ln_contribution;
 
+typedef struct ln_visit_node {
+    int16_t entry_state;
+    int16_t exit_state;
+    int16_t first_half;  /* node of loops 1..j-1 before the visit, -1 when j == 1 */
+    int16_t second_half; /* node of loops 1..j-1 after the visit */
+    uint8_t loop;        /* j */
+    int8_t coefficient;  /* -1: the visit delivers nothing; 0: a whole tile; c: slices of stride c */
+} ln_visit_node;
+
 typedef struct ln_memo_entry {
     ln_visit_state in, out;
     ln_contribution contribution;
@@ -126,12 +136,13 @@ typedef struct ln_sequence {
     double coefficients[LN_MAX_COEFFICIENTS_TRACKED];
     int32_t first_temporal;                     /* position of the first loop above the tile */
     int32_t prepared_tensor;                    /* tensor the transitions were prepared for */
-    int16_t scalar_memo_in[LN_MAX_TRANSITIONS + 1][LN_MAX_MEMO_STATES];
-    int16_t scalar_memo_out[LN_MAX_TRANSITIONS + 1][LN_MAX_MEMO_STATES];
-    uint32_t scalar_memo_offset[LN_MAX_TRANSITIONS + 1][LN_MAX_MEMO_STATES];
-    /* Memoized coefficient vectors, packed: only the used prefix is touched. */
-    uint32_t memo_pool_used;
-    double memo_pool[(LN_MAX_TRANSITIONS + 1) * LN_MAX_MEMO_STATES * LN_MAX_COEFFICIENTS_TRACKED];
+    /* The visit tree without link transfers, as a DAG: one node per
+     * (loop, entry state), children created before parents. */
+    uint32_t node_count;
+    ln_visit_node nodes[LN_MAX_VISIT_NODES];
+    int16_t node_of[LN_MAX_TRANSITIONS + 1][LN_MAX_MEMO_STATES];
+    int16_t node_state_of[LN_MAX_TRANSITIONS + 1][LN_MAX_MEMO_STATES];
+    double multiplicity[LN_MAX_VISIT_NODES];
 } ln_sequence;
 
 /* Per-mapping facts about the loops, computed once per evaluation. */
@@ -574,56 +585,88 @@ static void visit_subtree(ln_sequence *sequence, uint32_t j, ln_visit_state stat
     }
 }
 
-/* The same walk without link transfers, counting how often each kind of
- * delivery happens instead of summing amounts (see ln_sequence). */
-static void coefficient_subtree(ln_sequence *sequence, uint32_t j, int16_t previous, double *coefficients,
-                                int16_t *out)
+/* The same walk without link transfers. Instead of summing amounts, the
+ * walk builds the visit DAG once; a second pass pushes multiplicities from
+ * the root down and counts how often each kind of delivery happens (see
+ * ln_sequence), in time linear in the number of nodes. */
+static int16_t build_visit_node(ln_sequence *sequence, uint32_t j, int16_t entry, int16_t *exit_state)
 {
-    uint32_t count = sequence->coefficient_count;
     if (j == 0) {
-        for (uint32_t c = 0; c < count; c++)
-            coefficients[c] = 0;
-        *out = previous;
-        return;
+        *exit_state = entry;
+        return -1;
     }
     uint32_t memo_count = sequence->memo_count[j];
     for (uint32_t m = 0; m < memo_count; m++) {
-        if (sequence->scalar_memo_in[j][m] == previous) {
-            *out = sequence->scalar_memo_out[j][m];
-            memcpy(coefficients, &sequence->memo_pool[sequence->scalar_memo_offset[j][m]],
-                   count * sizeof *coefficients);
-            return;
+        if (sequence->node_state_of[j][m] == entry) {
+            int16_t node = sequence->node_of[j][m];
+            *exit_state = sequence->nodes[node].exit_state;
+            return node;
         }
     }
-    double first_half[LN_MAX_COEFFICIENTS_TRACKED], second_half[LN_MAX_COEFFICIENTS_TRACKED];
-    int16_t after_first_half, after_visit;
-    coefficient_subtree(sequence, j - 1, previous, first_half, &after_first_half);
+    int16_t before_visit, after_visit;
+    int16_t first_half = build_visit_node(sequence, j - 1, entry, &before_visit);
     int16_t id = sequence->canonical[j];
-    int32_t whole = 0, partial = -1;
+    int8_t coefficient;
     if (sequence->translation_is_zero[id]) {
-        after_visit = after_first_half;
-        whole = -1;
-    } else if (after_first_half >= 0 && after_first_half != id) {
+        after_visit = before_visit;
+        coefficient = -1;
+    } else if (before_visit >= 0 && before_visit != id) {
         after_visit = -1; /* stride change: a whole refill */
+        coefficient = 0;
     } else {
         after_visit = id;
-        partial = sequence->coefficient_of[id];
+        coefficient = (int8_t)sequence->coefficient_of[id];
     }
-    coefficient_subtree(sequence, j - 1, after_visit, second_half, out);
-    if (whole == 0)
-        second_half[0] += 1;
-    if (partial > 0)
-        second_half[partial] += 1;
-    double weight = (double)sequence->weight_minus_one[j];
-    for (uint32_t c = 0; c < count; c++)
-        coefficients[c] = first_half[c] + weight * second_half[c];
+    int16_t second_half = build_visit_node(sequence, j - 1, after_visit, exit_state);
+    if (sequence->node_count == LN_MAX_VISIT_NODES) {
+        sequence->failed = true;
+        return -1;
+    }
+    int16_t node = (int16_t)sequence->node_count++;
+    ln_visit_node *record = &sequence->nodes[node];
+    record->entry_state = entry;
+    record->exit_state = *exit_state;
+    record->first_half = first_half;
+    record->second_half = second_half;
+    record->loop = (uint8_t)j;
+    record->coefficient = coefficient;
     if (memo_count < LN_MAX_MEMO_STATES) {
-        sequence->scalar_memo_in[j][memo_count] = previous;
-        sequence->scalar_memo_out[j][memo_count] = *out;
-        sequence->scalar_memo_offset[j][memo_count] = sequence->memo_pool_used;
-        memcpy(&sequence->memo_pool[sequence->memo_pool_used], coefficients, count * sizeof *coefficients);
-        sequence->memo_pool_used += count;
+        sequence->node_state_of[j][memo_count] = entry;
+        sequence->node_of[j][memo_count] = node;
         sequence->memo_count[j] = memo_count + 1;
+    }
+    return node;
+}
+
+static void count_deliveries(ln_sequence *sequence)
+{
+    for (uint32_t c = 0; c < sequence->coefficient_count; c++)
+        sequence->coefficients[c] = 0;
+    sequence->node_count = 0;
+    int16_t exit_state;
+    int16_t root = build_visit_node(sequence, sequence->transition_count, -1, &exit_state);
+    if (root < 0)
+        return;
+    for (uint32_t n = 0; n < sequence->node_count; n++)
+        sequence->multiplicity[n] = 0;
+    sequence->multiplicity[root] = 1;
+    /* Children were created before their parents, so descending order
+     * visits every parent before its children. */
+    for (int32_t n = (int32_t)sequence->node_count - 1; n >= 0; n--) {
+        double multiplicity = sequence->multiplicity[n];
+        if (multiplicity == 0)
+            continue;
+        const ln_visit_node *node = &sequence->nodes[n];
+        double repeated = multiplicity * (double)sequence->weight_minus_one[node->loop];
+        if (node->coefficient >= 0) {
+            sequence->coefficients[0] += repeated;
+            if (node->coefficient > 0)
+                sequence->coefficients[node->coefficient] += repeated;
+        }
+        if (node->first_half >= 0)
+            sequence->multiplicity[node->first_half] += multiplicity;
+        if (node->second_half >= 0)
+            sequence->multiplicity[node->second_half] += repeated;
     }
 }
 
@@ -647,10 +690,7 @@ static void run_sequence(ln_sequence *sequence, ln_contribution *total)
             return;
         }
         if (!sequence->coefficients_valid) {
-            int16_t final_state;
-            sequence->memo_pool_used = 0;
-            coefficient_subtree(sequence, sequence->transition_count, -1, sequence->coefficients,
-                                &final_state);
+            count_deliveries(sequence);
             sequence->coefficients_valid = true;
         }
         /* The first visit delivers the whole tile. */
