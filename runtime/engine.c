@@ -196,6 +196,10 @@ ln_engine *ln_engine_create(const ln_spec *spec, ln_diagnostics *diagnostics)
                 plan->relevant_dimensions |= 1u << term->dimension;
                 plan->step[term->dimension][r] += coefficient;
                 plan->widening[term->dimension][r] += coefficient < 0 ? -coefficient : coefficient;
+                plan->flat_rank[plan->flat_term_count] = (uint8_t)r;
+                plan->flat_dimension[plan->flat_term_count] = term->dimension;
+                plan->flat_magnitude[plan->flat_term_count] = coefficient < 0 ? -coefficient : coefficient;
+                plan->flat_term_count++;
             }
         }
     }

@@ -41,6 +41,11 @@ typedef struct ln_plan_tensor {
      * (signed), and how much it widens it (coefficient magnitudes). */
     int64_t step[LN_MAX_DIMENSIONS][LN_MAX_RANKS];
     int64_t widening[LN_MAX_DIMENSIONS][LN_MAX_RANKS];
+    /* All terms in one list, for the box-size computation. */
+    uint8_t flat_term_count;
+    uint8_t flat_rank[LN_MAX_RANKS * LN_MAX_TERMS];
+    uint8_t flat_dimension[LN_MAX_RANKS * LN_MAX_TERMS];
+    int64_t flat_magnitude[LN_MAX_RANKS * LN_MAX_TERMS];
 } ln_plan_tensor;
 
 /* Energies per action the model charges, resolved once from ERT/ART/PAT. */

@@ -207,17 +207,14 @@ static uint64_t project_extent(const ln_plan_tensor *tensor, const uint64_t *dim
                                uint32_t dimension_count, int64_t *extent)
 {
     (void)dimension_count;
+    for (uint32_t r = 0; r < tensor->rank_count; r++)
+        extent[r] = 1;
+    for (uint32_t t = 0; t < tensor->flat_term_count; t++)
+        extent[tensor->flat_rank[t]] +=
+            tensor->flat_magnitude[t] * ((int64_t)dimension_extent[tensor->flat_dimension[t]] - 1);
     uint64_t size = 1;
-    for (uint32_t r = 0; r < tensor->rank_count; r++) {
-        int64_t span = 1;
-        for (uint32_t t = 0; t < tensor->term_count[r]; t++) {
-            const ln_plan_term *term = &tensor->terms[r][t];
-            int64_t magnitude = term->coefficient < 0 ? -term->coefficient : term->coefficient;
-            span += magnitude * ((int64_t)dimension_extent[term->dimension] - 1);
-        }
-        extent[r] = span;
-        size *= (uint64_t)span;
-    }
+    for (uint32_t r = 0; r < tensor->rank_count; r++)
+        size *= (uint64_t)extent[r];
     return size;
 }
 
@@ -1292,6 +1289,16 @@ bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
             if (level == 0 && !facts->has_run[0]) {
                 add_access(tile, 1, 1, temporal_product, &overflow);
                 tile->content_accesses = temporal_product;
+                continue;
+            }
+            if (level > 0 && !keep[level - 1] && !tiles[level - 1].no_coalesce && !facts->has_run[level]) {
+                /* The child bypasses this tensor, so the post-processing
+                 * rescales what this level serves it to what the child's own
+                 * children need; with no fan-out in between that is exactly
+                 * the child's accesses, whatever the deltas were. */
+                tiles[level - 1].partition_fraction_denominator = tiles[level - 1].size;
+                add_access(tile, 1, 1, tiles[level - 1].content_accesses, &overflow);
+                tile->content_accesses = tiles[level - 1].content_accesses;
                 continue;
             }
             sequence->rank_count = tensor->rank_count;
