@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "ir/arena.h"
+#include "ir/component.h"
 #include "ir/diagnostic.h"
 
 /* A node of a parsed YAML file (frontend/yaml_document.h); the IR only
@@ -382,6 +383,12 @@ typedef struct ln_spec {
      * a tree from frontend/yaml_document.h living in `arena`; NULL when the
      * inputs had none. */
     const struct ln_yaml_node *compound_components;
+
+    /* Compound component classes from the inputs (`compound_components`,
+     * `component` blocks), for the energy estimator. The stdlib's classes
+     * are kept apart and consulted after these, so a user's class shadows
+     * the stdlib's of the same name. */
+    ln_component_library component_library;
 } ln_spec;
 
 void ln_spec_init(ln_spec *spec);

@@ -1,16 +1,16 @@
 /* Tile analysis: which data each storage level holds and how often it moves.
  *
  * This computes what Timeloop's delta-based nest analysis computes, without
- * walking the loop nest. Timeloop visits each temporal loop's iteration 0
- * once and iteration 1 once with a weight of (factor - 1), only the first
- * instance of each spatial fan-out, and derives the other instances by
- * translation. A level's working set is a box in each tensor's coordinate
- * space whose shape never changes under perfect factorization, so the delta
- * delivered at a visit depends only on how the box moved since the previous
- * visit and on a little state (the last stride, to detect stride changes).
- * The visits form a binary tree over the loops above a level; the
- * recursion below walks that tree and memoizes each subtree by its entry
- * state, so a level costs O(loops x states) instead of O(2^loops).
+ * walking the loop nest (docs/engine.md explains why the two agree).
+ * Timeloop visits each temporal loop's iteration 0 once and iteration 1 once
+ * with a weight of (factor - 1), only the first instance of each spatial
+ * fan-out, and derives the other instances by translation. A level's working
+ * set is a box in each tensor's coordinate space whose shape never changes
+ * under perfect factorization, so the delta delivered at a visit depends only
+ * on how the box moved since the previous visit and on a little state (the
+ * last stride, to detect stride changes). The visits form a binary tree over
+ * the loops above a level; it is walked as a DAG of (loop, state) nodes, so a
+ * level costs O(loops x states) instead of O(2^loops).
  *
  * After the per-level deltas, the records are collapsed per storage level
  * (partition sizes, parent access shares, bypass masking, peer transfers,
