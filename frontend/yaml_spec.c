@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontend/yaml_components.h"
 #include "frontend/yaml_import.h"
 #include "ir/mapping_validate.h"
 
@@ -304,8 +305,10 @@ static void import_sections(ln_yaml_import *import, const ln_sections *sections)
     const ln_yaml_node *components = section_value(sections, "compound_components");
     if (!components)
         components = section_value(sections, "components");
-    if (components)
+    if (components) {
         spec->compound_components = components;
+        ln_yaml_import_components(import->arena, diagnostics, components, &spec->component_library, false);
+    }
     const ln_yaml_pair *sparse = section(sections, "sparse_optimizations");
     if (sparse && !ln_yaml_is_null(sparse->value))
         ln_warning(diagnostics, sparse->key->location,

@@ -156,6 +156,50 @@ static void plan_compute_level(ln_engine *engine)
     }
 }
 
+/* Access counts are summed in doubles, exact up to 2^53; a problem whose
+ * operation count or tensor sizes exceed that would report rounded counts. */
+static bool problem_fits_counters(const ln_problem *problem, ln_diagnostics *diagnostics)
+{
+    const double exact_limit = 9007199254740992.0; /* 2^53 */
+    double operations = 1;
+    for (uint32_t d = 0; d < problem->dimension_count; d++) {
+        if (problem->dimension_bounds[d] <= 0) {
+            ln_error(diagnostics, problem->dimension_locations[d], "give every dimension a positive bound",
+                     "dimension %s has bound %lld", problem->dimension_names[d],
+                     (long long)problem->dimension_bounds[d]);
+            return false;
+        }
+        operations *= (double)problem->dimension_bounds[d];
+    }
+    if (operations > exact_limit) {
+        ln_error(diagnostics, problem->location,
+                 "split the workload into smaller layers (every count must stay below 2^53)",
+                 "the problem has %.3g operations, more than loopnest can count exactly", operations);
+        return false;
+    }
+    for (uint32_t t = 0; t < problem->tensor_count; t++) {
+        const ln_tensor *tensor = &problem->tensors[t];
+        double size = 1;
+        for (uint32_t r = 0; r < tensor->rank_count; r++) {
+            double extent = 1;
+            for (uint32_t k = 0; k < tensor->ranks[r].term_count; k++) {
+                const ln_projection_term *term = &tensor->ranks[r].terms[k];
+                double coefficient =
+                    term->coefficient < 0 ? 1 : fabs((double)problem->coefficient_values[term->coefficient]);
+                extent += coefficient * (double)(problem->dimension_bounds[term->dimension] - 1);
+            }
+            size *= extent;
+        }
+        if (size > exact_limit) {
+            ln_error(diagnostics, tensor->location,
+                     "reduce the bounds or coefficients (every count must stay below 2^53)",
+                     "tensor %s spans %.3g elements, more than loopnest can count exactly", tensor->name, size);
+            return false;
+        }
+    }
+    return true;
+}
+
 ln_engine *ln_engine_create(const ln_spec *spec, ln_diagnostics *diagnostics)
 {
     if (!spec->has_problem) {
@@ -169,6 +213,8 @@ ln_engine *ln_engine_create(const ln_spec *spec, ln_diagnostics *diagnostics)
                  "no architecture to evaluate");
         return NULL;
     }
+    if (!problem_fits_counters(&spec->problem, diagnostics))
+        return NULL;
     ln_engine *engine = calloc(1, sizeof *engine);
     if (!engine) {
         ln_error(diagnostics, ln_location_none(), NULL, "out of memory creating the engine");

@@ -1083,7 +1083,8 @@ static void collapse_tensor(ln_movement_tile *tiles, uint32_t level_count, const
     tiles[level_count - 1].partition_size = partition;
     for (int level = (int)level_count - 2; level >= 0; level--) {
         if (tiles[level].partition_fraction_denominator != 0)
-            partition = partition * tiles[level].size / tiles[level].partition_fraction_denominator;
+            partition = (uint64_t)((unsigned __int128)partition * tiles[level].size /
+                                   tiles[level].partition_fraction_denominator);
         tiles[level].partition_size = partition;
     }
 

@@ -279,6 +279,41 @@ static void violated_constraint_is_a_named_warning(void **state)
     ln_diagnostics_release(&diagnostics);
 }
 
+static void counts_beyond_exact_doubles_are_refused(void **state)
+{
+    (void)state;
+    ln_spec spec;
+    memset(&spec, 0, sizeof spec);
+    ln_problem *problem = &spec.problem;
+    test_add_dimension(problem, "M", 1 << 20);
+    test_add_dimension(problem, "N", 1 << 20);
+    test_add_dimension(problem, "K", 1 << 20);
+    test_add_tensor(problem, "A", "M,K", false);
+    test_add_tensor(problem, "B", "K,N", false);
+    test_add_tensor(problem, "Z", "M,N", true);
+    problem->location.file = "huge.yaml";
+    problem->location.line = 3;
+    spec.has_problem = true;
+    test_add_storage(&spec.arch, "MainMemory", true, 0, 4, 1, 1);
+    test_finish_arch(&spec.arch, 1, 1);
+    spec.has_arch = true;
+    ln_diagnostics diagnostics;
+    ln_diagnostics_init(&diagnostics);
+    assert_null(ln_engine_create(&spec, &diagnostics));
+    assert_int_equal(diagnostics.error_count, 1);
+    assert_non_null(strstr(diagnostics.items[0].message, "operations, more than loopnest can count exactly"));
+    assert_int_equal(diagnostics.items[0].location.line, 3);
+    ln_diagnostics_release(&diagnostics);
+
+    /* One step smaller fits: 2^20 * 2^20 * 2^12 = 2^52. */
+    problem->dimension_bounds[2] = 1 << 12;
+    ln_diagnostics_init(&diagnostics);
+    ln_engine *engine = ln_engine_create(&spec, &diagnostics);
+    assert_non_null(engine);
+    ln_engine_destroy(engine);
+    ln_diagnostics_release(&diagnostics);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +328,7 @@ int main(void)
         cmocka_unit_test(bypassing_a_tensor_everywhere_is_an_error),
         cmocka_unit_test(bypassing_the_buffer_sends_operands_from_main_memory),
         cmocka_unit_test(violated_constraint_is_a_named_warning),
+        cmocka_unit_test(counts_beyond_exact_doubles_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
