@@ -16,7 +16,7 @@
 
 static void print_eval_usage(FILE *out)
 {
-    fputs("usage: loopnest eval FILE... [-o DIR] [--prefix NAME]\n"
+    fputs("usage: loopnest eval FILE... [-o DIR] [--prefix NAME] [--tables DIR]\n"
           "\n"
           "Evaluates the mapping given in the inputs (like timeloop-model) and writes\n"
           "DIR/NAME.stats.txt and DIR/NAME.map.txt in Timeloop's layout and\n"
@@ -24,12 +24,16 @@ static void print_eval_usage(FILE *out)
           "Prints a summary: cycles, energy, pJ per compute, utilization.\n"
           "\n"
           "arguments:\n"
-          "  FILE...          YAML inputs, merged by top-level key with later files\n"
-          "                   winning (a mapping: in a later file replaces an earlier\n"
-          "                   empty one); give an ERT/ART to use Accelergy's tables\n"
+          "  FILE...          .nest programs (docs/language.md) and YAML inputs; YAML\n"
+          "                   files merge by top-level key with later files winning (a\n"
+          "                   mapping: in a later file replaces an earlier empty one)\n"
+          "                   and a .nest program's sections replace theirs; give an\n"
+          "                   ERT/ART to use Accelergy's tables,\n"
+          "                   else the built-in estimator supplies energies and areas\n"
           "options:\n"
           "  -o, --output DIR output directory, created if missing (default: .)\n"
           "  --prefix NAME    file name prefix (default: loopnest)\n"
+          "  --tables DIR     CSV energy/area tables preferred over the built-in models\n"
           "  -h, --help       show this help\n"
           "\n"
           "A mapping that violates an architecture or mapspace constraint is evaluated\n"
@@ -48,20 +52,6 @@ void ln_cli_flush_diagnostics(ln_diagnostics *diagnostics)
         free(diagnostics->items[i].hint);
     }
     diagnostics->count = 0;
-}
-
-bool ln_cli_load_inputs(ln_spec *spec, ln_diagnostics *diagnostics, const char *const *paths, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        const char *path = paths[i];
-        size_t length = strlen(path);
-        if (length > 5 && strcmp(path + length - 5, ".nest") == 0) {
-            ln_error(diagnostics, ln_location_none(), "give the spec as Timeloop YAML files",
-                     "'%s': .nest files are not supported by this build", path);
-            return false;
-        }
-    }
-    return ln_yaml_load_spec(spec, diagnostics, paths, count) && diagnostics->error_count == 0;
 }
 
 static const char *failure_hint(ln_evaluation_status status)
@@ -161,6 +151,7 @@ int ln_command_eval(int argc, char **argv)
 {
     const char *directory = ".";
     const char *prefix = "loopnest";
+    const char *tables = NULL;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
     size_t input_count = 0;
     if (!inputs) {
@@ -174,7 +165,7 @@ int ln_command_eval(int argc, char **argv)
             free(inputs);
             return LN_EXIT_OK;
         } else if (strcmp(argument, "-o") == 0 || strcmp(argument, "--output") == 0 ||
-                   strcmp(argument, "--prefix") == 0) {
+                   strcmp(argument, "--prefix") == 0 || strcmp(argument, "--tables") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "loopnest: error: %s needs a value; see 'loopnest eval --help'\n", argument);
                 free(inputs);
@@ -182,6 +173,8 @@ int ln_command_eval(int argc, char **argv)
             }
             if (strcmp(argument, "--prefix") == 0)
                 prefix = argv[++i];
+            else if (strcmp(argument, "--tables") == 0)
+                tables = argv[++i];
             else
                 directory = argv[++i];
         } else if (argument[0] == '-' && argument[1] != '\0') {
@@ -193,7 +186,7 @@ int ln_command_eval(int argc, char **argv)
         }
     }
     if (input_count == 0) {
-        fputs("loopnest: error: no input files; give the YAML spec files to evaluate "
+        fputs("loopnest: error: no input files; give the .nest or YAML spec files to evaluate "
               "(see 'loopnest eval --help')\n",
               stderr);
         free(inputs);
@@ -225,6 +218,8 @@ int ln_command_eval(int argc, char **argv)
     if (!ln_mapping_validate(&spec.problem, &spec.arch, &spec.mapping, &diagnostics))
         goto done;
     ln_check_mapping_constraints(&spec, &spec.mapping, &diagnostics);
+    if (!ln_cli_estimate_energy(&spec, &diagnostics, tables, NULL))
+        goto done;
 
     engine = ln_engine_create(&spec, &diagnostics);
     if (!engine)

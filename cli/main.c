@@ -17,14 +17,24 @@ static void print_usage(FILE *out)
           "commands:\n"
           "  eval FILE...   evaluate the mapping given in the input files and write\n"
           "                 NAME.stats.txt, NAME.map.txt and NAME.json\n"
+          "  energy FILE... estimate every component's energy per action and area (the\n"
+          "                 built-in Accelergy) and write NAME.ERT.yaml, NAME.ART.yaml\n"
+          "                 and their summaries\n"
+          "  check FILE...  parse, lower and check the inputs without evaluating\n"
+          "  convert FILE... --to nest|yaml -o OUT\n"
+          "                 write the spec in the loop-nest language or as Timeloop YAML\n"
+          "  fmt [--check] FILE...\n"
+          "                 rewrite .nest files in canonical form (--check: only report)\n"
           "\n"
           "options:\n"
           "  -h, --help     show this help (`loopnest eval --help` for a command's options)\n"
           "  --version      print the version\n"
           "\n"
-          "Inputs are Timeloop YAML files (architecture v0.3 subtree/local or v0.4 nodes,\n"
-          "problem, mapping, constraints, mapper, Accelergy ERT/ART); several files are\n"
-          "merged by top-level key, later files winning.\n",
+          "Inputs are .nest files in loopnest's loop-nest language (docs/language.md) and\n"
+          "Timeloop YAML files (architecture v0.3 subtree/local or v0.4 nodes, problem,\n"
+          "mapping, constraints, mapper, Accelergy ERT/ART); YAML files are merged by\n"
+          "top-level key, later files winning, and a .nest program's sections replace\n"
+          "theirs. Included .nest files are searched in $LOOPNEST_PATH and the stdlib.\n",
           out);
 }
 
@@ -45,6 +55,14 @@ int main(int argc, char **argv)
     }
     if (strcmp(command, "eval") == 0)
         return ln_command_eval(argc - 1, argv + 1);
+    if (strcmp(command, "energy") == 0)
+        return ln_command_energy(argc - 1, argv + 1);
+    if (strcmp(command, "convert") == 0)
+        return ln_command_convert(argc - 1, argv + 1);
+    if (strcmp(command, "check") == 0)
+        return ln_command_check(argc - 1, argv + 1);
+    if (strcmp(command, "fmt") == 0)
+        return ln_command_fmt(argc - 1, argv + 1);
     fprintf(stderr, "loopnest: error: unknown command '%s'; run 'loopnest --help' for the list\n", command);
     return LN_EXIT_USAGE;
 }

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "ir/stdlib_data.h"
+
 typedef struct ln_component_import {
     ln_arena *arena;
     ln_diagnostics *diagnostics;
@@ -368,4 +370,23 @@ bool ln_yaml_import_components_text(ln_arena *arena, ln_diagnostics *diagnostics
         return false;
     }
     return ln_yaml_import_components(arena, diagnostics, section, library, from_stdlib);
+}
+
+bool ln_yaml_load_stdlib_components(ln_arena *arena, ln_diagnostics *diagnostics, ln_component_library *library)
+{
+    size_t count;
+    const ln_stdlib_file *files = ln_stdlib_files(&count);
+    bool ok = true;
+    for (size_t i = 0; i < count; i++) {
+        const char *path = files[i].path;
+        size_t length = strlen(path);
+        if (strncmp(path, "components/", 11) != 0 || length < 5 || strcmp(path + length - 5, ".yaml") != 0)
+            continue;
+        /* Named so that a message about a stdlib class says where it lives. */
+        const char *shown = ln_arena_printf(arena, "<stdlib>/%s", path);
+        if (!ln_yaml_import_components_text(arena, diagnostics, shown, files[i].text, files[i].length, library,
+                                            true))
+            ok = false;
+    }
+    return ok;
 }

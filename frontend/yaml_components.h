@@ -25,4 +25,9 @@ bool ln_yaml_import_components_text(ln_arena *arena, ln_diagnostics *diagnostics
                                     const char *text, size_t length, ln_component_library *library,
                                     bool from_stdlib);
 
+/* Imports the component classes embedded from stdlib/components (SRAM,
+ * DRAM, regfile, smartbuffer_SRAM, smartbuffer_RF, intmac, fpmac) into
+ * `library`, which the estimator consults after the spec's own classes. */
+bool ln_yaml_load_stdlib_components(ln_arena *arena, ln_diagnostics *diagnostics, ln_component_library *library);
+
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "frontend/yaml_import.h"
+#include "ir/mapping_fold.h"
 
 static const char *const directive_keys[] = {
     "target",    "type",   "factors",  "permutation",       "split",
@@ -11,26 +12,6 @@ static const char *const directive_keys[] = {
     "no_temporal_reuse", "rmw_first_update", "no_coalesce", NULL};
 
 static const char *const directive_types = "temporal, spatial, dataspace (or bypass, datatype)";
-
-/* The permutation as written, then every missing dimension appended
- * (outermost) in dimension order, as Timeloop pads it. */
-static void complete_permutation(const ln_problem *problem, const uint8_t *written, uint8_t count,
-                                 const uint8_t *suffix, uint8_t suffix_count, uint8_t *permutation)
-{
-    uint32_t seen = 0;
-    uint8_t used = 0;
-    for (uint8_t i = 0; i < count; i++) {
-        permutation[used++] = written[i];
-        seen |= 1u << written[i];
-    }
-    for (uint8_t i = 0; i < suffix_count; i++)
-        seen |= 1u << suffix[i];
-    for (uint8_t d = 0; d < problem->dimension_count; d++)
-        if (!(seen & (1u << d)))
-            permutation[used++] = d;
-    for (uint8_t i = 0; i < suffix_count; i++)
-        permutation[used++] = suffix[i];
-}
 
 static bool read_tensor_flags(ln_yaml_import *import, const ln_yaml_node *directive,
                               const char *const *names, ln_tensor_mask *mask)
@@ -100,7 +81,7 @@ static bool import_loops(ln_yaml_import *import, const ln_yaml_node *directive, 
     if (!ln_import_permutation(import, ln_yaml_find(directive, "permutation"), false, written,
                                &written_count, NULL, NULL))
         return false;
-    complete_permutation(problem, written, written_count, NULL, 0, permutation);
+    ln_permutation_complete(problem, written, written_count, NULL, 0, permutation);
     bool *permutation_written = spatial ? import->spatial_permutation_written
                                         : import->temporal_permutation_written;
     permutation_written[level] = written_count > 0;
@@ -256,65 +237,14 @@ void ln_yaml_apply_node_constraints_to_mapping(ln_yaml_import *import)
     ln_spec *spec = import->spec;
     if (!spec->has_mapping || !import->arch_from_nodes)
         return;
-    const ln_problem *problem = &spec->problem;
-    for (uint32_t i = import->node_constraints_begin; i < import->node_constraints_end; i++) {
-        const ln_constraint *constraint = &spec->constraints.items[i];
-        if (constraint->level < 0 || (uint32_t)constraint->level >= spec->mapping.level_count)
-            continue;
-        uint32_t level = (uint32_t)constraint->level;
-        ln_mapping_level *entry = &spec->mapping.levels[level];
-        switch (constraint->kind) {
-        case LN_CONSTRAINT_TEMPORAL:
-        case LN_CONSTRAINT_SPATIAL: {
-            bool spatial = constraint->kind == LN_CONSTRAINT_SPATIAL;
-            uint32_t *factors = spatial ? entry->spatial_factors : entry->temporal_factors;
-            uint32_t *residuals = spatial ? entry->spatial_residuals : entry->temporal_residuals;
-            uint32_t *specified = spatial ? &entry->spatial_factors_specified
-                                          : &entry->temporal_factors_specified;
-            bool *has = spatial ? &entry->has_spatial : &entry->has_temporal;
-            ln_source_location *location = spatial ? &entry->spatial_location
-                                                   : &entry->temporal_location;
-            bool *permutation_written = spatial ? &import->spatial_permutation_written[level]
-                                                : &import->temporal_permutation_written[level];
-            bool touched = false;
-            for (uint8_t d = 0; d < problem->dimension_count; d++) {
-                if (constraint->factor_relation[d] != LN_FACTOR_EQUAL || (*specified & (1u << d)))
-                    continue;
-                factors[d] = residuals[d] = constraint->factors[d];
-                *specified |= 1u << d;
-                touched = true;
-            }
-            if (!*permutation_written &&
-                (constraint->permutation_count || constraint->permutation_suffix_count)) {
-                complete_permutation(problem, constraint->permutation, constraint->permutation_count,
-                                     constraint->permutation_suffix,
-                                     constraint->permutation_suffix_count,
-                                     spatial ? entry->spatial_permutation : entry->temporal_permutation);
-                *permutation_written = true;
-                touched = true;
-            }
-            if (spatial && constraint->split_specified && !entry->split_specified) {
-                entry->spatial_split = constraint->split;
-                entry->split_specified = true;
-                touched = true;
-            }
-            if (touched && !*has) {
-                *has = true;
-                *location = constraint->location;
-            }
-            break;
-        }
-        case LN_CONSTRAINT_DATASPACE: {
-            ln_tensor_mask open = (ln_tensor_mask)~(entry->keep | entry->bypass);
-            entry->keep = (ln_tensor_mask)(entry->keep | (constraint->keep & open));
-            entry->bypass = (ln_tensor_mask)(entry->bypass | (constraint->bypass & open));
-            if (!entry->dataspace_location.line)
-                entry->dataspace_location = constraint->location;
-            break;
-        }
-        case LN_CONSTRAINT_UTILIZATION:
-        case LN_CONSTRAINT_MAX_OVERBOOKED_PROPORTION:
-            break;
-        }
-    }
+    ln_permutations_written written;
+    memcpy(written.temporal, import->temporal_permutation_written, sizeof written.temporal);
+    memcpy(written.spatial, import->spatial_permutation_written, sizeof written.spatial);
+    if (import->node_constraints_end > import->node_constraints_begin)
+        ln_mapping_fold_constraints(&spec->problem, &spec->mapping,
+                                    &spec->constraints.items[import->node_constraints_begin],
+                                    import->node_constraints_end - import->node_constraints_begin,
+                                    &written);
+    memcpy(import->temporal_permutation_written, written.temporal, sizeof written.temporal);
+    memcpy(import->spatial_permutation_written, written.spatial, sizeof written.spatial);
 }

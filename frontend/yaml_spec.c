@@ -305,10 +305,8 @@ static void import_sections(ln_yaml_import *import, const ln_sections *sections)
     const ln_yaml_node *components = section_value(sections, "compound_components");
     if (!components)
         components = section_value(sections, "components");
-    if (components) {
+    if (components)
         spec->compound_components = components;
-        ln_yaml_import_components(import->arena, diagnostics, components, &spec->component_library, false);
-    }
     const ln_yaml_pair *sparse = section(sections, "sparse_optimizations");
     if (sparse && !ln_yaml_is_null(sparse->value))
         ln_warning(diagnostics, sparse->key->location,
@@ -406,6 +404,17 @@ bool ln_yaml_import_documents(ln_spec *spec, ln_diagnostics *diagnostics,
     import.diagnostics = diagnostics;
     import.arena = &spec->arena;
     import.constraint_capacity = spec->constraints.count;
+    /* Component classes add up across files (each class file of a design
+     * has its own compound_components section), unlike the other sections,
+     * where a later file's replaces an earlier one's. */
+    for (size_t d = 0; d < document_count; d++) {
+        const ln_yaml_node *root = documents[d].root;
+        const ln_yaml_node *classes = ln_yaml_find(root, "compound_components");
+        if (!classes)
+            classes = ln_yaml_find(root, "components");
+        if (classes)
+            ln_yaml_import_components(&spec->arena, diagnostics, classes, &spec->component_library, false);
+    }
     import_sections(&import, &sections);
     return diagnostics->error_count == errors_before;
 }
