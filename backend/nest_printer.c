@@ -248,9 +248,22 @@ static bool print_inline_block(ln_printer *printer, const ln_nest_node *node, si
         return false;
     for (size_t i = 0; i < node->child_count; i++) {
         const ln_nest_node *child = node->children[i];
-        if (child->comment_count || child->trailing_comment || (child->flags & LN_NEST_BLANK_BEFORE) ||
-            child->kind == LN_NEST_LOOP || child->kind == LN_NEST_ELLIPSIS)
+        if (child->comment_count || child->trailing_comment || (child->flags & LN_NEST_BLANK_BEFORE))
             return false;
+        switch (child->kind) {
+        case LN_NEST_ATTRIBUTE:
+        case LN_NEST_KEEP:
+        case LN_NEST_BYPASS:
+        case LN_NEST_FLAG:
+        case LN_NEST_FACTORS:
+        case LN_NEST_SPLIT:
+        case LN_NEST_MIN_UTILIZATION:
+        case LN_NEST_MAX_OVERBOOKED:
+        case LN_NEST_REMAINDERS:
+            break;
+        default:
+            return false; /* blocks and loops get lines of their own */
+        }
         if (child->kind == LN_NEST_ATTRIBUTE && child->child_count &&
             (child->children[0]->detail == LN_NEST_VALUE_MAP || child->children[0]->detail == LN_NEST_VALUE_LIST))
             return false;

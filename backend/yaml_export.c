@@ -396,8 +396,9 @@ static void write_mapping(FILE *out, const ln_spec *spec)
             fputs("\n    permutation: ", out);
             write_permutation(out, problem, entry->spatial_permutation, problem->dimension_count, NULL, 0);
             fprintf(out, "\n    split: %u\n", entry->spatial_split);
+            /* In a spatial directive Timeloop's model reads `no_reuse`. */
             if (entry->no_multicast)
-                write_flag(out, problem, "no_multicast_no_reduction", entry->no_multicast, 2);
+                write_flag(out, problem, "no_reuse", entry->no_multicast, 2);
             if (entry->no_link_transfer)
                 write_flag(out, problem, "no_link_transfer", entry->no_link_transfer, 2);
         }

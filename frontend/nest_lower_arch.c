@@ -371,8 +371,8 @@ static bool finish_loops(ln_nest_lowering *lowering, ln_loop_constraint *loops, 
     return true;
 }
 
-/* The constraint statements of one block into bodies; `what` names the
- * block for messages. */
+/* The constraint statements of one block (a component, a container, a
+ * search section) into one body per constraint type. */
 static bool build_constraints(ln_nest_lowering *lowering, const ln_nest_node *block,
                               ln_constraint_bodies *bodies)
 {

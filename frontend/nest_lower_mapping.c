@@ -19,6 +19,7 @@
  * front end does, and the result is validated. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "frontend/nest_lower.h"
@@ -36,7 +37,9 @@ typedef struct ln_level_nest {
     const ln_nest_node *first_spatial;
     const ln_nest_node *keep_statement;
     const ln_nest_node *bypass_statement;
-    uint64_t used_x, used_y;
+    /* How far the spatial loops so far (this level's and those above)
+     * spread the instances: shared by all levels of the mapping. */
+    uint64_t *spread_x, *spread_y;
 } ln_level_nest;
 
 static const char *statement_word(const ln_nest_node *statement)
@@ -166,29 +169,39 @@ static bool lower_loop(ln_nest_lowering *lowering, ln_level_nest *nest, const ln
                  "give a spatial loop a whole factor", "a spatial loop cannot have a residual");
         return false;
     }
+    /* As Timeloop checks it: the spatial loops of this level and of the
+     * levels above spread the next-inner level's instances, which must have
+     * room for them along each axis of their mesh (a level's own fan-out
+     * may be exceeded when the mesh below still fits). */
     bool on_y = loop->axis == LN_NEST_AXIS_Y;
-    uint64_t *used = on_y ? &nest->used_y : &nest->used_x;
-    uint64_t available = on_y ? fanout_y : fanout_x;
-    if (*used * (uint64_t)loop->value > available) {
-        char hint[256];
-        uint64_t other = on_y ? fanout_x : fanout_y;
-        if (other > 1)
-            snprintf(hint, sizeof hint,
-                     "reduce the factors, or place loops on the other axis (`on %s`), which fans out "
-                     "%" PRIu64 " ways",
-                     on_y ? "X" : "Y", other);
+    uint32_t level = (uint32_t)nest->level;
+    uint64_t mesh_x = level ? arch->storage[level - 1].mesh_x : arch->compute.mesh_x;
+    uint64_t mesh_y = level ? arch->storage[level - 1].mesh_y : arch->compute.mesh_y;
+    uint64_t *spread = on_y ? nest->spread_y : nest->spread_x;
+    uint64_t available = on_y ? mesh_y : mesh_x;
+    if (*spread * (uint64_t)loop->value > available) {
+        char inner[128];
+        if (level)
+            level_display_name(arch, level - 1, inner, sizeof inner);
         else
-            snprintf(hint, sizeof hint, "reduce the factors of the spatial loops here to %" PRIu64
-                                        " iterations in all, and move the rest to temporal loops",
-                     available);
+            snprintf(inner, sizeof inner, "%s", arch->compute.name ? arch->compute.name : "the compute units");
+        uint64_t other_room = on_y ? mesh_x / *nest->spread_x : mesh_y / *nest->spread_y;
+        char hint[256];
+        if (other_room > 1)
+            snprintf(hint, sizeof hint,
+                     "reduce the factors, or place loops on the other axis (`on %s`), which has room for "
+                     "%" PRIu64,
+                     on_y ? "X" : "Y", other_room);
+        else
+            snprintf(hint, sizeof hint, "reduce the spatial factors here or above to %" PRIu64
+                                        " along %s in all, and move the rest to temporal loops",
+                     available, on_y ? "Y" : "X");
         ln_error(lowering->diagnostics, loop->value_location, hint,
-                 "the spatial loops at @%s need a fan-out of %" PRIu64 " along %s, but %s fans out %" PRIu64
-                 " ways along %s",
-                 nest->section->name, *used * (uint64_t)loop->value, on_y ? "Y" : "X", nest->section->name,
-                 available, on_y ? "Y" : "X");
+                 "the spatial loops down to @%s spread %s over %" PRIu64 " along %s, but its mesh has %" PRIu64,
+                 nest->section->name, inner, *spread * (uint64_t)loop->value, on_y ? "Y" : "X", available);
         return false;
     }
-    *used *= (uint64_t)loop->value;
+    *spread *= (uint64_t)loop->value;
     entry->spatial_factors[dimension] = (uint32_t)loop->value;
     entry->spatial_residuals[dimension] = (uint32_t)loop->value;
     entry->spatial_factors_specified |= bit;
@@ -295,7 +308,8 @@ static bool check_against_architecture(ln_nest_lowering *lowering, const ln_leve
     for (uint32_t i = lowering->architecture_constraints_begin;
          i < lowering->architecture_constraints_end && i < spec->constraints.count; i++) {
         const ln_constraint *constraint = &spec->constraints.items[i];
-        if (constraint->kind != LN_CONSTRAINT_DATASPACE || constraint->level != nest->level)
+        if (!constraint->from_architecture || constraint->kind != LN_CONSTRAINT_DATASPACE ||
+            constraint->level != nest->level)
             continue;
         ln_tensor_mask kept_bypassed = entry->keep & constraint->bypass;
         ln_tensor_mask bypassed_kept = entry->bypass & constraint->keep;
@@ -332,6 +346,7 @@ bool ln_nest_lower_mapping(ln_nest_lowering *lowering, const ln_nest_node *mappi
     memset(&written, 0, sizeof written);
 
     ln_level_nest nests[LN_MAX_STORAGE_LEVELS];
+    uint64_t spread_x = 1, spread_y = 1;
     const ln_nest_node *seen[LN_MAX_STORAGE_LEVELS] = {NULL};
     size_t nest_count = 0;
     int previous = -1;
@@ -379,7 +394,8 @@ bool ln_nest_lower_mapping(ln_nest_lowering *lowering, const ln_nest_node *mappi
         memset(nest, 0, sizeof *nest);
         nest->level = level;
         nest->section = section;
-        nest->used_x = nest->used_y = 1;
+        nest->spread_x = &spread_x;
+        nest->spread_y = &spread_y;
         for (size_t s = 0; s < section->child_count; s++) {
             const ln_nest_node *statement = section->children[s];
             switch (statement->kind) {
@@ -411,12 +427,25 @@ bool ln_nest_lower_mapping(ln_nest_lowering *lowering, const ln_nest_node *mappi
     if (!ok)
         return false;
     if (lowering->fold_architecture_constraints &&
-        lowering->architecture_constraints_end > lowering->architecture_constraints_begin)
-        ln_mapping_fold_constraints(&spec->problem, &spec->mapping,
-                                    &spec->constraints.items[lowering->architecture_constraints_begin],
-                                    lowering->architecture_constraints_end -
-                                        lowering->architecture_constraints_begin,
-                                    &written);
+        lowering->architecture_constraints_end > lowering->architecture_constraints_begin) {
+        /* Only the architecture's own constraints complete a mapping; a
+         * search's bind the mapper alone. */
+        uint32_t count = lowering->architecture_constraints_end - lowering->architecture_constraints_begin;
+        ln_constraint *folded = calloc(count, sizeof *folded);
+        if (!folded) {
+            ln_error(lowering->diagnostics, mapping->location, NULL, "out of memory");
+            return false;
+        }
+        uint32_t used = 0;
+        for (uint32_t i = 0; i < count; i++) {
+            const ln_constraint *constraint =
+                &spec->constraints.items[lowering->architecture_constraints_begin + i];
+            if (constraint->from_architecture)
+                folded[used++] = *constraint;
+        }
+        ln_mapping_fold_constraints(&spec->problem, &spec->mapping, folded, used, &written);
+        free(folded);
+    }
     if (!ln_mapping_validate(&spec->problem, arch, &spec->mapping, lowering->diagnostics))
         return false;
     spec->has_mapping = true;

@@ -42,15 +42,16 @@ void ln_nest_record_comment(ln_nest_parse_state *state, const char *text, uint32
     comment->own_line = own_line;
 }
 
-/* The words between backquotes after "expecting" in bison's message. */
-static size_t expected_words(const char *message, const char **words, size_t capacity)
+/* The words between backquotes after "expecting" in bison's message;
+ * they point into `buffer`. */
+static size_t expected_words(const char *message, char *buffer, size_t size, const char **words,
+                             size_t capacity)
 {
-    static char buffer[512];
     size_t count = 0;
     const char *expecting = strstr(message, "expecting ");
     if (!expecting)
         return 0;
-    snprintf(buffer, sizeof buffer, "%s", expecting);
+    snprintf(buffer, size, "%s", expecting);
     char *cursor = buffer;
     while (count < capacity) {
         char *open = strchr(cursor, '`');
@@ -99,7 +100,8 @@ void ln_nest_report_syntax_error(ln_nest_parse_state *state, ln_source_location 
     char hint[256] = "";
     if (identifier) {
         const char *expected[8];
-        size_t count = expected_words(text, expected, 8);
+        char buffer[512];
+        size_t count = expected_words(text, buffer, sizeof buffer, expected, 8);
         const char *keywords[64];
         size_t keyword_count = 0;
         for (size_t i = 0; i < count; i++)
@@ -196,7 +198,7 @@ static ln_nest_comment *peek(ln_comment_cursor *cursor)
                                                        : NULL;
 }
 
-static void attach_block(ln_comment_cursor *cursor, ln_nest_node *block, bool sections_inline);
+static void attach_block(ln_comment_cursor *cursor, ln_nest_node *block);
 
 static void attach_children(ln_comment_cursor *cursor, ln_nest_node *block, uint32_t start_line)
 {
@@ -225,7 +227,7 @@ static void attach_children(ln_comment_cursor *cursor, ln_nest_node *block, uint
         if (i > 0 && blank_between(cursor, previous_end, first_text_line))
             child->flags |= LN_NEST_BLANK_BEFORE;
         if (is_block(child)) {
-            attach_block(cursor, child, false);
+            attach_block(cursor, child);
         } else {
             /* Comments in the middle of a statement move before it. */
             while ((comment = peek(cursor)) && comment->line < child->last_line) {
@@ -245,9 +247,8 @@ static void attach_children(ln_comment_cursor *cursor, ln_nest_node *block, uint
     }
 }
 
-static void attach_block(ln_comment_cursor *cursor, ln_nest_node *block, bool sections_inline)
+static void attach_block(ln_comment_cursor *cursor, ln_nest_node *block)
 {
-    (void)sections_inline;
     attach_children(cursor, block, block->location.line);
     ln_nest_comment *comment;
     /* What is left before the closing brace stays at the block's end. A
@@ -278,7 +279,7 @@ static void attach_comments(ln_nest_parse_state *state, ln_nest_node *program, c
     for (size_t i = 0; i < length; i++)
         if (text[i] == '\n')
             cursor.line_starts[cursor.line_count++] = i + 1;
-    attach_block(&cursor, program, false);
+    attach_block(&cursor, program);
     free(cursor.line_starts);
 }
 

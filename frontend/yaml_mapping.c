@@ -101,7 +101,15 @@ static bool import_loops(ln_yaml_import *import, const ln_yaml_node *directive, 
             entry->split_specified = true;
         }
         static const char *const link[] = {"no_link_transfer", NULL};
-        static const char *const multicast[] = {"no_reuse", "no_multicast_no_reduction", NULL};
+        static const char *const multicast[] = {"no_reuse", NULL};
+        const ln_yaml_pair *ignored = ln_yaml_find_pair(directive, "no_multicast_no_reduction");
+        if (ignored)
+            /* Timeloop's mapping parser looks up no_reuse twice instead of
+             * this key, so the model never applies it; ignoring it keeps the
+             * numbers equal to Timeloop's. */
+            ln_warning(import->diagnostics, ignored->key->location,
+                       "write `no_reuse: [...]` in the spatial directive to turn multicast off",
+                       "'no_multicast_no_reduction' has no effect in a mapping (Timeloop's model ignores it)");
         return read_tensor_flags(import, directive, link, &entry->no_link_transfer) &&
                read_tensor_flags(import, directive, multicast, &entry->no_multicast);
     }

@@ -914,6 +914,19 @@ static ln_nest_node *expression_node(ln_nest_parse_state *state, const LN_NEST_L
 {
     char *text = source_text(state, location);
     size_t length = strlen(text);
+    /* The expression is kept as written, so a comment in it would become
+     * part of it. */
+    bool in_string = false;
+    for (size_t i = 0; i + 1 < length; i++) {
+        if (text[i] == '"' && (i == 0 || text[i - 1] != '\\'))
+            in_string = !in_string;
+        if (!in_string && text[i] == '/' && (text[i + 1] == '/' || text[i + 1] == '*')) {
+            ln_error(state->diagnostics, here(state, location),
+                     "move the comment before or after the statement",
+                     "a comment inside an expression");
+            break;
+        }
+    }
     bool lone_string = length >= 2 && text[0] == '"';
     for (size_t i = 1; lone_string && i < length; i++) {
         if (text[i] == '\\') {

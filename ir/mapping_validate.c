@@ -122,23 +122,15 @@ static bool check_level(const ln_problem *problem, const ln_arch *arch, const ln
         return false;
 
     uint64_t fanout_x = ln_arch_fanout_x(arch, level), fanout_y = ln_arch_fanout_y(arch, level);
-    uint64_t used_x = 1, used_y = 1;
-    for (uint8_t i = 0; i < problem->dimension_count; i++) {
-        uint8_t d = entry->spatial_permutation[i];
-        uint64_t *used = i < entry->spatial_split ? &used_x : &used_y;
-        if (__builtin_mul_overflow(*used, (uint64_t)entry->spatial_factors[d], used))
-            *used = UINT64_MAX;
-    }
-    if (used_x > fanout_x || used_y > fanout_y) {
-        bool x = used_x > fanout_x;
-        char hint[256];
-        snprintf(hint, sizeof hint,
-                 "reduce the spatial factors on %s, or move some to the other axis with `split`",
-                 x ? "X" : "Y");
-        ln_error(diagnostics, level_location(mapping, level, true), hint,
-                 "the spatial factors at %s need a fan-out of %" PRIu64 " along %s, but the "
-                 "hardware has %" PRIu64,
-                 name, x ? used_x : used_y, x ? "X" : "Y", x ? fanout_x : fanout_y);
+    bool spreads = false;
+    for (uint8_t d = 0; d < problem->dimension_count; d++)
+        spreads |= entry->spatial_factors[d] > 1;
+    if (spreads && fanout_x * fanout_y <= 1) {
+        ln_error(diagnostics, level_location(mapping, level, true),
+                 "put the spatial loops at a level whose next-inner level has more instances",
+                 "%s has no spatial fan-out (its next-inner level has as many instances), so it "
+                 "cannot have spatial loops",
+                 name);
         ok = false;
     }
     if (entry->keep & entry->bypass) {
@@ -167,6 +159,50 @@ static bool check_level(const ln_problem *problem, const ln_arch *arch, const ln
     return ok;
 }
 
+/* Timeloop checks spatial loops against the hardware cumulatively: the
+ * loops above a level spread it over some columns (X) and rows (Y), and
+ * those must fit the level's mesh. A level's own fan-out ratio may be
+ * exceeded as long as the levels below still fit. */
+static bool check_spread(const ln_problem *problem, const ln_arch *arch, const ln_mapping *mapping,
+                         ln_diagnostics *diagnostics)
+{
+    uint64_t spread_x = 1, spread_y = 1;
+    uint32_t last_spreading = UINT32_MAX;
+    for (uint32_t level = mapping->level_count; level-- > 0;) {
+        const ln_mapping_level *entry = &mapping->levels[level];
+        bool spreads = false;
+        for (uint8_t i = 0; i < problem->dimension_count; i++) {
+            uint8_t d = entry->spatial_permutation[i];
+            uint64_t *spread = i < entry->spatial_split ? &spread_x : &spread_y;
+            if (entry->spatial_factors[d] > 1)
+                spreads = true;
+            if (__builtin_mul_overflow(*spread, (uint64_t)entry->spatial_factors[d], spread))
+                *spread = UINT64_MAX;
+        }
+        if (spreads)
+            last_spreading = level;
+        /* What the loops so far spread the next-inner level (or the compute
+         * units) over. */
+        const char *inner_name = level == 0 ? arch->compute.name : arch->storage[level - 1].name;
+        uint64_t mesh_x = level == 0 ? arch->compute.mesh_x : arch->storage[level - 1].mesh_x;
+        uint64_t mesh_y = level == 0 ? arch->compute.mesh_y : arch->storage[level - 1].mesh_y;
+        if (spread_x > mesh_x || spread_y > mesh_y) {
+            bool x = spread_x > mesh_x;
+            char hint[256];
+            snprintf(hint, sizeof hint,
+                     "reduce the spatial factors on %s at %s or above, or move some to the other axis "
+                     "with `split`",
+                     x ? "X" : "Y", arch->storage[last_spreading].name);
+            ln_error(diagnostics, level_location(mapping, last_spreading, true), hint,
+                     "the spatial loops down to %s spread %s over %" PRIu64 " %s, but its mesh has %" PRIu64,
+                     arch->storage[level].name, inner_name ? inner_name : "the compute units",
+                     x ? spread_x : spread_y, x ? "columns (X)" : "rows (Y)", x ? mesh_x : mesh_y);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool ln_mapping_validate(const ln_problem *problem, const ln_arch *arch, const ln_mapping *mapping,
                          ln_diagnostics *diagnostics)
 {
@@ -182,6 +218,8 @@ bool ln_mapping_validate(const ln_problem *problem, const ln_arch *arch, const l
             ok = false;
     if (!ok)
         return false;
+    if (!check_spread(problem, arch, mapping, diagnostics))
+        ok = false;
 
     for (uint8_t d = 0; d < problem->dimension_count; d++) {
         uint64_t product = 0;

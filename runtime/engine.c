@@ -261,6 +261,14 @@ ln_engine *ln_engine_create(const ln_spec *spec, ln_diagnostics *diagnostics)
                    spec->arch.storage[level].network_drain_latency;
     }
     plan_compute_level(engine);
+    /* Like Timeloop, a mapping may spread one fan-out wider than that
+     * level's own ratio as long as the instances below exist, so a fan-out
+     * can involve as many children as the largest instance count. */
+    if (spec->arch.compute.instances > largest_fanout)
+        largest_fanout = spec->arch.compute.instances;
+    for (uint32_t level = 0; level < engine->level_count; level++)
+        if (spec->arch.storage[level].instances > largest_fanout)
+            largest_fanout = spec->arch.storage[level].instances;
     engine->max_block_instances = largest_fanout;
     engine->network_latency = latency;
     /* The analysis record first, then the analysis' own working memory. */
@@ -326,19 +334,14 @@ static void check_fanouts(const ln_engine *engine, const ln_mapping *mapping, ln
         }
         const ln_plan_level *plan = &engine->levels[level];
         const char *name = engine->arch->storage[level].name;
+        /* Like Timeloop, the per-level fan-out is not checked on its own:
+         * only the cumulative spread against each level's mesh (below). A
+         * level with no fan-out at all has no spatial loops, though. */
         if (x * y > 1 && plan->fanout_x * plan->fanout_y == 1) {
             add_failure(result, LN_EVALUATION_FANOUT, (int32_t)level, -1, x * y, 1,
                         "%s has no spatial fan-out (its next-inner level has as many instances), "
                         "but the mapping spreads %llu-way over it",
                         name, (unsigned long long)(x * y));
-        } else if (x > plan->fanout_x) {
-            add_failure(result, LN_EVALUATION_FANOUT, (int32_t)level, -1, x, plan->fanout_x,
-                        "the spatial X loops at %s need a fan-out of %llu but the hardware has %llu",
-                        name, (unsigned long long)x, (unsigned long long)plan->fanout_x);
-        } else if (y > plan->fanout_y) {
-            add_failure(result, LN_EVALUATION_FANOUT, (int32_t)level, -1, y, plan->fanout_y,
-                        "the spatial Y loops at %s need a fan-out of %llu but the hardware has %llu",
-                        name, (unsigned long long)y, (unsigned long long)plan->fanout_y);
         }
     }
 }

@@ -762,7 +762,10 @@ static bool prepare_links(ln_engine_scratch *scratch, const ln_plan_tensor *tens
         }
     bool reachable = false;
     for (uint32_t j = 1; j <= sequence->transition_count && !reachable; j++) {
-        if (sequence->canonical[j] != (int16_t)j || sequence->translation_is_zero[j])
+        /* Without reuse, a box that did not move is delivered whole again,
+         * and neighbours holding the same data can pass it on. */
+        bool redelivered = sequence->raw_points || sequence->no_temporal_reuse;
+        if (sequence->canonical[j] != (int16_t)j || (sequence->translation_is_zero[j] && !redelivered))
             continue;
         bool fits = true;
         for (uint32_t r = 0; r < ranks && fits; r++) {

@@ -311,7 +311,7 @@ static void test_located_messages(void **state)
         {"mapping {\n  @GlobalBufer\n    for k in [0:32)\n}\n", "unknown level `GlobalBufer`", 16, 4},
         {"mapping {\n  @GlobalBuffer\n    keep Weight;\n}\n", "unknown tensor `Weight`", 17, 10},
         {"mapping {\n  @MainMemory\n    spatial_for k in [0:2)\n}\n", "which has no fan-out below it", 17, 5},
-        {"mapping {\n  @PE\n    spatial_for k in [0:8)\n}\n", "need a fan-out of 8 along X", 17, 25},
+        {"mapping {\n  @PE\n    spatial_for k in [0:8)\n}\n", "spread RegisterFile over 8 along X, but its mesh has 4", 17, 25},
         {"arch B { M : DRAM { width = 8; datawidth = 8; bypass Weights; } X : intmac; }\n"
          "mapping for Conv1D_OC on B {\n  @M\n    keep Weights;\n    for k in [0:32)\n"
          "    for r in [0:3)\n    for p in [0:16)\n}\n",
@@ -334,6 +334,25 @@ static void test_located_messages(void **state)
     }
 }
 
+/* As Timeloop checks spatial loops: against the mesh they spread over,
+ * counting the levels above, not against one level's own fan-out. */
+static void test_spread_is_checked_cumulatively(void **state)
+{
+    (void)state;
+    dsl_test test;
+    dsl_test_init(&test);
+    dsl_test_load_clean(&test, "problem P {\n  dims K = 8;\n  O[k] += W[k] * I[k];\n}\n"
+                               "arch flat {\n"
+                               "  Memory[1] : DRAM { width = 64; datawidth = 8; }\n"
+                               "  Buffer[2] : regfile { depth = 64; width = 8; datawidth = 8; }\n"
+                               "  Register[8] : regfile { depth = 4; width = 8; datawidth = 8; }\n"
+                               "  MAC[8] : intmac { width = 8; }\n"
+                               "}\n"
+                               "mapping {\n  @Buffer\n    spatial_for k in [0:8)\n}\n");
+    assert_int_equal(test.spec.mapping.levels[1].spatial_factors[0], 8);
+    dsl_test_release(&test);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_mapping_on_a_yaml_architecture),
         cmocka_unit_test(test_choosing_problem_and_arch),
         cmocka_unit_test(test_located_messages),
+        cmocka_unit_test(test_spread_is_checked_cumulatively),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

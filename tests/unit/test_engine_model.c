@@ -180,14 +180,18 @@ static void spatial_fanout_is_checked(void **state)
     test_finish_arch(&f.spec.arch, 8, 8);
     f.spec.has_arch = true;
     ln_mapping_init_neutral(&f.spec.mapping, problem, 2);
-    /* 16 PEs asked for, 8 exist. */
+    /* 16 PEs asked for, 8 exist: like Timeloop, the engine compares the
+     * spread with the compute units and each level's mesh. */
     test_set_loops(&f.spec.mapping, problem, MAIN_MEMORY, true, "K16", "K");
     test_set_loops(&f.spec.mapping, problem, MAIN_MEMORY, false, "K2", "K");
     test_set_loops(&f.spec.mapping, problem, BUFFER, false, "P16", "P");
     assert_int_equal(run(&f), LN_EVALUATION_FANOUT);
-    assert_int_equal(f.result.failures[0].level, MAIN_MEMORY);
+    assert_int_equal(f.result.failures[0].level, -1); /* the compute units */
     assert_int_equal(f.result.failures[0].required, 16);
     assert_int_equal(f.result.failures[0].available, 8);
+    assert_int_equal(f.result.failures[1].level, BUFFER);
+    assert_int_equal(f.result.failures[1].required, 16);
+    assert_int_equal(f.result.failures[1].available, 8);
     release(&f);
 
     /* Within the fan-out: each PE keeps its own weights, all share inputs. */

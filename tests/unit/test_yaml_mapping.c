@@ -220,7 +220,7 @@ static void test_spatial_without_fanout(void **state)
     assert_false(load_mapping(&test, "mapping:\n"
                                      "- {target: MainMemory, type: temporal, factors: R=3 P=16}\n"
                                      "- {target: PE, type: spatial, factors: K=32}\n"));
-    yaml_test_expect_error(&test, "the spatial factors at inter_PE_spatial need a fan-out of 32 along X, but the hardware has 16", 3, 3);
+    yaml_test_expect_error(&test, "the spatial loops down to inter_PE_spatial spread RegisterFile over 32 columns (X), but its mesh has 16", 3, 3);
     yaml_test_release(&test);
 }
 
