@@ -252,6 +252,54 @@ static void spatial_channel_split(void **state)
     release(&f);
 }
 
+/* Found by comparing with the real timeloop-model on random mappings:
+ * without temporal reuse, the global buffer re-receives its whole output
+ * tile on every MainMemory step; both PEs' tiles are the same outputs, so
+ * Timeloop passes them over the PE-to-PE link instead of the spatial
+ * reduction tree, which shows up as peer reads at the global buffer. The
+ * expected figures are Timeloop's (C4 K2 R3 P4, fan-out of 2 over C). */
+static void redelivered_tiles_move_over_links(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    ln_problem *problem = &f.spec.problem;
+    test_add_dimension(problem, "C", 4);
+    test_add_dimension(problem, "K", 2);
+    test_add_dimension(problem, "R", 3);
+    test_add_dimension(problem, "P", 4);
+    test_add_tensor(problem, "Weights", "C,K,R", false);
+    test_add_tensor(problem, "Inputs", "C,R+P", false);
+    test_add_tensor(problem, "Outputs", "K,P", true);
+    f.spec.has_problem = true;
+    test_add_storage(&f.spec.arch, "MainMemory", true, 0, 32, 1, 1);
+    ln_storage_level *dummy = test_add_storage(&f.spec.arch, "inter_PE_spatial", false, 1, 1, 1, 1);
+    dummy->is_dummy = true;
+    test_add_storage(&f.spec.arch, "GlobalBuffer", false, 32768, 8, 16, 16);
+    test_add_storage(&f.spec.arch, "RegisterFile", false, 64, 1, 16, 16);
+    test_finish_arch(&f.spec.arch, 16, 16);
+    f.spec.has_arch = true;
+    enum { RF = 0, GB = 1, DUMMY = 2, MM = 3 };
+    ln_mapping_init_neutral(&f.spec.mapping, problem, 4);
+    test_set_loops(&f.spec.mapping, problem, MM, false, "C2", "CKRP");
+    test_set_loops(&f.spec.mapping, problem, DUMMY, true, "C2", "CKRP");
+    test_set_loops(&f.spec.mapping, problem, RF, false, "K2 R3 P4", "RPKC");
+    f.spec.mapping.levels[DUMMY].bypass = (1u << WEIGHTS) | (1u << INPUTS) | (1u << OUTPUTS);
+    f.spec.mapping.levels[GB].bypass = (1u << WEIGHTS) | (1u << INPUTS);
+    f.spec.mapping.levels[GB].no_temporal_reuse = 1u << OUTPUTS;
+    evaluate(&f);
+    assert_int_equal(stats(&f, GB, OUTPUTS)->reads, 8);
+    assert_int_equal(stats(&f, GB, OUTPUTS)->fills, 8);
+    assert_int_equal(stats(&f, GB, OUTPUTS)->updates, 8);
+    assert_int_equal(stats(&f, GB, OUTPUTS)->temporal_reductions, 8);
+    assert_int_equal(stats(&f, MM, OUTPUTS)->reads, 0);
+    assert_int_equal(stats(&f, MM, OUTPUTS)->updates, 8);
+    assert_int_equal(stats(&f, RF, OUTPUTS)->reads, 40);
+    assert_int_equal(stats(&f, MM, WEIGHTS)->reads, 24);
+    assert_int_equal(stats(&f, MM, INPUTS)->reads, 24);
+    assert_true(stats(&f, DUMMY, OUTPUTS)->link_transfers == 16);
+    release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +309,7 @@ int main(void)
         cmocka_unit_test(output_stationary_output_channel_tiles),
         cmocka_unit_test(output_stationary_output_tiles),
         cmocka_unit_test(spatial_channel_split),
+        cmocka_unit_test(redelivered_tiles_move_over_links),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
