@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/arguments.h"
 #include "cli/commands.h"
 #include "ir/constraint_check.h"
 
@@ -24,30 +25,15 @@ static void print_check_usage(FILE *out)
 
 int ln_command_check(int argc, char **argv)
 {
-    const char **inputs = calloc((size_t)argc, sizeof *inputs);
-    size_t input_count = 0;
-    if (!inputs) {
-        fputs("loopnest: error: out of memory\n", stderr);
-        return LN_EXIT_FAILURE;
+    ln_cli_arguments arguments;
+    int parsed = ln_cli_parse_arguments(argc, argv, "check", 0, print_check_usage, "give the files to check",
+                                        &arguments);
+    if (parsed >= 0) {
+        ln_cli_arguments_release(&arguments);
+        return parsed;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *argument = argv[i];
-        if (strcmp(argument, "-h") == 0 || strcmp(argument, "--help") == 0) {
-            print_check_usage(stdout);
-            free(inputs);
-            return LN_EXIT_OK;
-        } else if (argument[0] == '-' && argument[1] != '\0') {
-            fprintf(stderr, "loopnest: error: unknown option '%s'; see 'loopnest check --help'\n", argument);
-            free(inputs);
-            return LN_EXIT_USAGE;
-        }
-        inputs[input_count++] = argument;
-    }
-    if (input_count == 0) {
-        fputs("loopnest: error: no input files; see 'loopnest check --help'\n", stderr);
-        free(inputs);
-        return LN_EXIT_USAGE;
-    }
+    const char **inputs = arguments.inputs;
+    size_t input_count = arguments.input_count;
     ln_spec spec;
     ln_spec_init(&spec);
     ln_diagnostics diagnostics;
@@ -77,6 +63,6 @@ int ln_command_check(int argc, char **argv)
     }
     ln_diagnostics_release(&diagnostics);
     ln_spec_release(&spec);
-    free(inputs);
+    ln_cli_arguments_release(&arguments);
     return status;
 }

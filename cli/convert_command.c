@@ -7,6 +7,7 @@
 #include "backend/nest_printer.h"
 #include "backend/output_file.h"
 #include "backend/yaml_export.h"
+#include "cli/arguments.h"
 #include "cli/commands.h"
 #include "frontend/diagnostics.h"
 
@@ -58,47 +59,20 @@ static bool has_suffix(const char *path, const char *suffix)
 
 int ln_command_convert(int argc, char **argv)
 {
-    const char *output = NULL;
-    const char *language = NULL;
-    const char **inputs = calloc((size_t)argc, sizeof *inputs);
-    size_t input_count = 0;
-    if (!inputs) {
-        fputs("loopnest: error: out of memory\n", stderr);
-        return LN_EXIT_FAILURE;
+    ln_cli_arguments arguments;
+    int parsed = ln_cli_parse_arguments(argc, argv, "convert", LN_OPTION_OUTPUT | LN_OPTION_TO,
+                                        print_convert_usage, "give the files to convert", &arguments);
+    if (parsed >= 0) {
+        ln_cli_arguments_release(&arguments);
+        return parsed;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *argument = argv[i];
-        if (strcmp(argument, "-h") == 0 || strcmp(argument, "--help") == 0) {
-            print_convert_usage(stdout);
-            free(inputs);
-            return LN_EXIT_OK;
-        } else if (strcmp(argument, "-o") == 0 || strcmp(argument, "--output") == 0 ||
-                   strcmp(argument, "--to") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "loopnest: error: %s needs a value; see 'loopnest convert --help'\n",
-                        argument);
-                free(inputs);
-                return LN_EXIT_USAGE;
-            }
-            if (strcmp(argument, "--to") == 0)
-                language = argv[++i];
-            else
-                output = argv[++i];
-        } else if (strncmp(argument, "--to=", 5) == 0) {
-            language = argument + 5;
-        } else if (argument[0] == '-' && argument[1] != '\0') {
-            fprintf(stderr, "loopnest: error: unknown option '%s'; see 'loopnest convert --help'\n",
-                    argument);
-            free(inputs);
-            return LN_EXIT_USAGE;
-        } else {
-            inputs[input_count++] = argument;
-        }
-    }
-    if (input_count == 0 || !output) {
-        fprintf(stderr, "loopnest: error: %s; see 'loopnest convert --help'\n",
-                input_count ? "no output file: give -o OUT" : "no input files");
-        free(inputs);
+    const char *output = arguments.output;
+    const char *language = arguments.to;
+    const char **inputs = arguments.inputs;
+    size_t input_count = arguments.input_count;
+    if (!output) {
+        fputs("loopnest: error: no output file: give -o OUT; see 'loopnest convert --help'\n", stderr);
+        ln_cli_arguments_release(&arguments);
         return LN_EXIT_USAGE;
     }
     if (!language) {
@@ -110,7 +84,7 @@ int ln_command_convert(int argc, char **argv)
     if (!language || (strcmp(language, "nest") != 0 && strcmp(language, "yaml") != 0)) {
         fprintf(stderr, "loopnest: error: %s; give --to nest or --to yaml\n",
                 language ? "unknown target language" : "cannot tell the target language from the output name");
-        free(inputs);
+        ln_cli_arguments_release(&arguments);
         return LN_EXIT_USAGE;
     }
 
@@ -144,6 +118,6 @@ done:
     ln_nest_node_free(context.tree);
     ln_diagnostics_release(&diagnostics);
     ln_spec_release(&spec);
-    free(inputs);
+    ln_cli_arguments_release(&arguments);
     return status;
 }

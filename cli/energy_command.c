@@ -6,6 +6,7 @@
 
 #include "backend/accelergy_tables.h"
 #include "backend/output_file.h"
+#include "cli/arguments.h"
 #include "cli/commands.h"
 #include "frontend/estimation_tables.h"
 #include "frontend/yaml_components.h"
@@ -105,67 +106,21 @@ static void print_estimate(const ln_energy_estimate *estimate)
     }
 }
 
-static char *join_path(const char *directory, const char *prefix, const char *suffix)
-{
-    size_t length = strlen(directory) + strlen(prefix) + strlen(suffix) + 2;
-    char *path = malloc(length);
-    if (path)
-        snprintf(path, length, "%s/%s%s", directory, prefix, suffix);
-    return path;
-}
-
 int ln_command_energy(int argc, char **argv)
 {
-    const char *directory = ".";
-    const char *prefix = "loopnest";
-    const char *tables = NULL;
-    const char **inputs = calloc((size_t)argc, sizeof *inputs);
-    size_t input_count = 0;
-    if (!inputs) {
-        fputs("loopnest: error: out of memory\n", stderr);
-        return LN_EXIT_FAILURE;
+    ln_cli_arguments arguments;
+    int parsed = ln_cli_parse_arguments(argc, argv, "energy", LN_OPTION_OUTPUT | LN_OPTION_PREFIX | LN_OPTION_TABLES,
+                                        print_energy_usage, "give the YAML files with the architecture",
+                                        &arguments);
+    if (parsed >= 0) {
+        ln_cli_arguments_release(&arguments);
+        return parsed;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *argument = argv[i];
-        if (strcmp(argument, "-h") == 0 || strcmp(argument, "--help") == 0) {
-            print_energy_usage(stdout);
-            free(inputs);
-            return LN_EXIT_OK;
-        } else if (strcmp(argument, "-o") == 0 || strcmp(argument, "--output") == 0 ||
-                   strcmp(argument, "--prefix") == 0 || strcmp(argument, "--tables") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "loopnest: error: %s needs a value; see 'loopnest energy --help'\n", argument);
-                free(inputs);
-                return LN_EXIT_USAGE;
-            }
-            const char *value = argv[++i];
-            if (strcmp(argument, "--prefix") == 0)
-                prefix = value;
-            else if (strcmp(argument, "--tables") == 0)
-                tables = value;
-            else
-                directory = value;
-        } else if (argument[0] == '-' && argument[1] != '\0') {
-            fprintf(stderr, "loopnest: error: unknown option '%s'; see 'loopnest energy --help'\n", argument);
-            free(inputs);
-            return LN_EXIT_USAGE;
-        } else {
-            inputs[input_count++] = argument;
-        }
-    }
-    if (input_count == 0) {
-        fputs("loopnest: error: no input files; give the YAML files with the architecture "
-              "(see 'loopnest energy --help')\n",
-              stderr);
-        free(inputs);
-        return LN_EXIT_USAGE;
-    }
-    if (strchr(prefix, '/') || prefix[0] == '\0') {
-        fprintf(stderr, "loopnest: error: --prefix '%s' must be a plain file name; use -o for the directory\n",
-                prefix);
-        free(inputs);
-        return LN_EXIT_USAGE;
-    }
+    const char *directory = arguments.output ? arguments.output : ".";
+    const char *prefix = arguments.prefix;
+    const char *tables = arguments.tables;
+    const char **inputs = arguments.inputs;
+    size_t input_count = arguments.input_count;
 
     int status = LN_EXIT_FAILURE;
     ln_spec spec;
@@ -195,7 +150,7 @@ int ln_command_energy(int argc, char **argv)
                    {".ART_summary.yaml", ln_write_art_summary}};
     bool written = true;
     for (size_t i = 0; i < sizeof outputs / sizeof *outputs && written; i++) {
-        char *path = join_path(directory, prefix, outputs[i].suffix);
+        char *path = ln_cli_output_path(directory, prefix, outputs[i].suffix);
         ln_energy_output output = {&estimate, outputs[i].write};
         written = path && ln_output_file_write(path, write_output, &output, &diagnostics);
         free(path);
@@ -211,6 +166,6 @@ done:
     ln_cli_flush_diagnostics(&diagnostics);
     ln_diagnostics_release(&diagnostics);
     ln_spec_release(&spec);
-    free(inputs);
+    ln_cli_arguments_release(&arguments);
     return status;
 }

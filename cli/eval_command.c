@@ -7,6 +7,7 @@
 #include "backend/map_report.h"
 #include "backend/output_file.h"
 #include "backend/stats_report.h"
+#include "cli/arguments.h"
 #include "cli/commands.h"
 #include "frontend/diagnostics.h"
 #include "frontend/yaml_spec.h"
@@ -124,15 +125,6 @@ static bool write_json(FILE *out, const void *context)
     return ln_write_json_report(out, report->spec, report->evaluation);
 }
 
-static char *join_path(const char *directory, const char *prefix, const char *suffix)
-{
-    size_t length = strlen(directory) + strlen(prefix) + strlen(suffix) + 2;
-    char *path = malloc(length);
-    if (path)
-        snprintf(path, length, "%s/%s%s", directory, prefix, suffix);
-    return path;
-}
-
 static void print_summary(const ln_spec *spec, const ln_evaluation *result, const char *directory,
                           const char *prefix)
 {
@@ -149,55 +141,19 @@ static void print_summary(const ln_spec *spec, const ln_evaluation *result, cons
 
 int ln_command_eval(int argc, char **argv)
 {
-    const char *directory = ".";
-    const char *prefix = "loopnest";
-    const char *tables = NULL;
-    const char **inputs = calloc((size_t)argc, sizeof *inputs);
-    size_t input_count = 0;
-    if (!inputs) {
-        fputs("loopnest: error: out of memory\n", stderr);
-        return LN_EXIT_FAILURE;
+    ln_cli_arguments arguments;
+    int parsed = ln_cli_parse_arguments(argc, argv, "eval", LN_OPTION_OUTPUT | LN_OPTION_PREFIX | LN_OPTION_TABLES,
+                                        print_eval_usage, "give the .nest or YAML spec files to evaluate",
+                                        &arguments);
+    if (parsed >= 0) {
+        ln_cli_arguments_release(&arguments);
+        return parsed;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *argument = argv[i];
-        if (strcmp(argument, "-h") == 0 || strcmp(argument, "--help") == 0) {
-            print_eval_usage(stdout);
-            free(inputs);
-            return LN_EXIT_OK;
-        } else if (strcmp(argument, "-o") == 0 || strcmp(argument, "--output") == 0 ||
-                   strcmp(argument, "--prefix") == 0 || strcmp(argument, "--tables") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "loopnest: error: %s needs a value; see 'loopnest eval --help'\n", argument);
-                free(inputs);
-                return LN_EXIT_USAGE;
-            }
-            if (strcmp(argument, "--prefix") == 0)
-                prefix = argv[++i];
-            else if (strcmp(argument, "--tables") == 0)
-                tables = argv[++i];
-            else
-                directory = argv[++i];
-        } else if (argument[0] == '-' && argument[1] != '\0') {
-            fprintf(stderr, "loopnest: error: unknown option '%s'; see 'loopnest eval --help'\n", argument);
-            free(inputs);
-            return LN_EXIT_USAGE;
-        } else {
-            inputs[input_count++] = argument;
-        }
-    }
-    if (input_count == 0) {
-        fputs("loopnest: error: no input files; give the .nest or YAML spec files to evaluate "
-              "(see 'loopnest eval --help')\n",
-              stderr);
-        free(inputs);
-        return LN_EXIT_USAGE;
-    }
-    if (strchr(prefix, '/') || prefix[0] == '\0') {
-        fprintf(stderr, "loopnest: error: --prefix '%s' must be a plain file name; use -o for the directory\n",
-                prefix);
-        free(inputs);
-        return LN_EXIT_USAGE;
-    }
+    const char *directory = arguments.output ? arguments.output : ".";
+    const char *prefix = arguments.prefix;
+    const char *tables = arguments.tables;
+    const char **inputs = arguments.inputs;
+    size_t input_count = arguments.input_count;
 
     int status = LN_EXIT_FAILURE;
     ln_spec spec;
@@ -244,7 +200,7 @@ int ln_command_eval(int argc, char **argv)
     } outputs[] = {{".stats.txt", write_stats}, {".map.txt", write_map}, {".json", write_json}};
     bool written = true;
     for (size_t i = 0; i < sizeof outputs / sizeof outputs[0] && written; i++) {
-        char *path = join_path(directory, prefix, outputs[i].suffix);
+        char *path = ln_cli_output_path(directory, prefix, outputs[i].suffix);
         written = path && ln_output_file_write(path, outputs[i].writer, &context, &diagnostics);
         free(path);
     }
@@ -261,6 +217,6 @@ done:
     ln_engine_destroy(engine);
     ln_diagnostics_release(&diagnostics);
     ln_spec_release(&spec);
-    free(inputs);
+    ln_cli_arguments_release(&arguments);
     return status;
 }

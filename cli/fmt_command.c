@@ -5,6 +5,7 @@
 
 #include "backend/nest_printer.h"
 #include "backend/output_file.h"
+#include "cli/arguments.h"
 #include "cli/commands.h"
 #include "frontend/diagnostics.h"
 #include "frontend/nest_reader.h"
@@ -75,38 +76,22 @@ static int format_file(const char *path, bool check, ln_diagnostics *diagnostics
 
 int ln_command_fmt(int argc, char **argv)
 {
-    bool check = false;
-    int file_count = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *argument = argv[i];
-        if (strcmp(argument, "-h") == 0 || strcmp(argument, "--help") == 0) {
-            print_fmt_usage(stdout);
-            return LN_EXIT_OK;
-        } else if (strcmp(argument, "--check") == 0) {
-            check = true;
-        } else if (argument[0] == '-' && argument[1] != '\0') {
-            fprintf(stderr, "loopnest: error: unknown option '%s'; see 'loopnest fmt --help'\n", argument);
-            return LN_EXIT_USAGE;
-        } else {
-            file_count++;
-        }
-    }
-    if (file_count == 0) {
-        fputs("loopnest: error: no input files; give the .nest files to format "
-              "(see 'loopnest fmt --help')\n",
-              stderr);
-        return LN_EXIT_USAGE;
+    ln_cli_arguments arguments;
+    int parsed = ln_cli_parse_arguments(argc, argv, "fmt", LN_OPTION_CHECK, print_fmt_usage,
+                                        "give the .nest files to format", &arguments);
+    if (parsed >= 0) {
+        ln_cli_arguments_release(&arguments);
+        return parsed;
     }
     int status = LN_EXIT_OK;
     ln_diagnostics diagnostics;
     ln_diagnostics_init(&diagnostics);
-    for (int i = 1; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1] != '\0')
-            continue;
-        if (format_file(argv[i], check, &diagnostics) != 0)
+    for (size_t i = 0; i < arguments.input_count; i++) {
+        if (format_file(arguments.inputs[i], arguments.check, &diagnostics) != 0)
             status = LN_EXIT_FAILURE;
         ln_cli_flush_diagnostics(&diagnostics);
     }
     ln_diagnostics_release(&diagnostics);
+    ln_cli_arguments_release(&arguments);
     return status;
 }
