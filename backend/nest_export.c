@@ -561,23 +561,6 @@ static ln_nest_node *mapping_node(const ln_spec *spec)
 /* Search                                                               */
 /* ------------------------------------------------------------------ */
 
-static const char *metric_name(ln_metric metric)
-{
-    switch (metric) {
-    case LN_METRIC_DELAY:
-        return "delay";
-    case LN_METRIC_ENERGY:
-        return "energy";
-    case LN_METRIC_EDP:
-        return "edp";
-    case LN_METRIC_LAST_LEVEL_ACCESSES:
-        return "last_level_accesses";
-    case LN_METRIC_AREA:
-        return "area";
-    }
-    return "edp";
-}
-
 static ln_nest_node *integer_setting(ln_nest_kind kind, int64_t value)
 {
     ln_nest_node *node = node_of(kind);
@@ -606,7 +589,7 @@ static ln_nest_node *search_node(const ln_spec *spec)
     if (mapper->present) {
         ln_nest_node *minimize = node_of(LN_NEST_MINIMIZE);
         for (uint32_t i = 0; i < mapper->metric_count; i++)
-            ln_nest_node_append(minimize, named_node(LN_NEST_NAME, metric_name(mapper->metrics[i])));
+            ln_nest_node_append(minimize, named_node(LN_NEST_NAME, ln_metric_name(mapper->metrics[i])));
         if (minimize->child_count)
             ln_nest_node_append(node, minimize);
         else

@@ -526,23 +526,6 @@ static void write_constraints(FILE *out, const ln_spec *spec, bool from_architec
     }
 }
 
-static const char *metric_name(ln_metric metric)
-{
-    switch (metric) {
-    case LN_METRIC_DELAY:
-        return "delay";
-    case LN_METRIC_ENERGY:
-        return "energy";
-    case LN_METRIC_EDP:
-        return "edp";
-    case LN_METRIC_LAST_LEVEL_ACCESSES:
-        return "last_level_accesses";
-    case LN_METRIC_AREA:
-        return "area";
-    }
-    return "edp";
-}
-
 static void write_mapper(FILE *out, const ln_mapper_options *mapper)
 {
     fputs("mapper:\n  version: \"0.4\"\n", out);
@@ -550,7 +533,7 @@ static void write_mapper(FILE *out, const ln_mapper_options *mapper)
     write_string(out, mapper->algorithm ? mapper->algorithm : "hybrid");
     fputs("\n  optimization_metrics: [", out);
     for (uint32_t i = 0; i < mapper->metric_count; i++)
-        fprintf(out, "%s%s", i ? ", " : "", metric_name(mapper->metrics[i]));
+        fprintf(out, "%s%s", i ? ", " : "", ln_metric_name(mapper->metrics[i]));
     fputs("]\n", out);
     fprintf(out,
             "  num_threads: %" PRId64 "\n  timeout: %" PRId64 "\n  victory_condition: %" PRId64

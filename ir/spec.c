@@ -90,3 +90,20 @@ void ln_mapping_init_neutral(ln_mapping *mapping, const ln_problem *problem, uin
         entry->spatial_split = problem->dimension_count;
     }
 }
+
+const char *ln_metric_name(ln_metric metric)
+{
+    switch (metric) {
+    case LN_METRIC_DELAY:
+        return "delay";
+    case LN_METRIC_ENERGY:
+        return "energy";
+    case LN_METRIC_EDP:
+        return "edp";
+    case LN_METRIC_LAST_LEVEL_ACCESSES:
+        return "last_level_accesses";
+    case LN_METRIC_AREA:
+        return "area";
+    }
+    return "edp";
+}

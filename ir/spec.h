@@ -412,6 +412,9 @@ uint64_t ln_arch_fanout_y(const ln_arch *arch, uint32_t level);
  * every tensor kept: the neutral starting point for front ends. */
 void ln_mapping_init_neutral(ln_mapping *mapping, const ln_problem *problem, uint32_t level_count);
 
+/* The spelling Timeloop uses for an optimization metric. */
+const char *ln_metric_name(ln_metric metric);
+
 /* True when tensor `tensor` is kept at level `level` (not bypassed). */
 static inline bool ln_mapping_keeps(const ln_mapping *mapping, uint32_t level, uint32_t tensor)
 {
