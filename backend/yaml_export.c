@@ -509,21 +509,56 @@ static void write_constraint(FILE *out, const ln_spec *spec, const ln_constraint
     }
 }
 
-static void write_constraints(FILE *out, const ln_spec *spec, bool from_architecture)
+static void write_constraint_section(FILE *out, const ln_spec *spec, const char *section,
+                                     bool include_architecture, bool include_mapspace,
+                                     bool mark_architecture)
 {
     bool any = false;
-    for (uint32_t i = 0; i < spec->constraints.count; i++)
-        any = any || (spec->constraints.items[i].from_architecture == from_architecture &&
-                      spec->constraints.items[i].level >= 0);
-    if (!any)
-        return;
-    fprintf(out, "%s:\n  targets:\n", from_architecture ? "architecture_constraints" : "mapspace_constraints");
     for (uint32_t i = 0; i < spec->constraints.count; i++) {
         const ln_constraint *constraint = &spec->constraints.items[i];
-        if (constraint->from_architecture == from_architecture && constraint->level >= 0 &&
-            (uint32_t)constraint->level < spec->arch.storage_count)
-            write_constraint(out, spec, constraint);
+        bool included = constraint->from_architecture ? include_architecture : include_mapspace;
+        any = any || (included && constraint->level >= 0 &&
+                      (uint32_t)constraint->level < spec->arch.storage_count);
     }
+    if (!any)
+        return;
+    fprintf(out, "%s:\n  targets:\n", section);
+    for (uint32_t i = 0; i < spec->constraints.count; i++) {
+        const ln_constraint *constraint = &spec->constraints.items[i];
+        bool included = constraint->from_architecture ? include_architecture : include_mapspace;
+        if (!included || constraint->level < 0 ||
+            (uint32_t)constraint->level >= spec->arch.storage_count)
+            continue;
+        write_constraint(out, spec, constraint);
+        if (mark_architecture && constraint->from_architecture)
+            fputs("      origin: architecture\n", out);
+    }
+}
+
+/* timeloop-model checks a mapping against architecture_constraints by
+ * comparing spellings (a split of 999 against the mapping's split of 1, a
+ * permutation letter by letter) and rejects, or asserts on, mappings that
+ * satisfy them, including timeloop-mapper's own results. When a mapping is
+ * written, the architecture constraints therefore go into
+ * mapspace_constraints: timeloop-model ignores that list, timeloop-mapper
+ * merges both lists into one set, so the search space is unchanged, and
+ * `origin: architecture` lets loopnest read them back as they were. */
+static void write_constraints(FILE *out, const ln_spec *spec, bool with_mapping)
+{
+    if (with_mapping) {
+        bool any_architecture = false;
+        for (uint32_t i = 0; i < spec->constraints.count; i++)
+            any_architecture = any_architecture || spec->constraints.items[i].from_architecture;
+        if (any_architecture)
+            fputs("# The architecture constraints are listed with the mapspace constraints\n"
+                  "# (origin: architecture) so that timeloop-model, which compares them with\n"
+                  "# the mapping by spelling, accepts the mapping; timeloop-mapper merges both.\n",
+                  out);
+        write_constraint_section(out, spec, "mapspace_constraints", true, true, true);
+        return;
+    }
+    write_constraint_section(out, spec, "architecture_constraints", true, false, false);
+    write_constraint_section(out, spec, "mapspace_constraints", false, true, false);
 }
 
 static void write_mapper(FILE *out, const ln_mapper_options *mapper)
@@ -722,8 +757,7 @@ bool ln_write_yaml_spec(FILE *out, const ln_spec *spec)
     if (spec->has_arch)
         write_architecture(out, spec);
     if (spec->has_arch && spec->has_problem) {
-        write_constraints(out, spec, true);
-        write_constraints(out, spec, false);
+        write_constraints(out, spec, spec->has_mapping);
     }
     if (spec->has_mapping && spec->has_arch && spec->has_problem)
         write_mapping(out, spec);

@@ -11,7 +11,7 @@ static const char *const constraint_keys[] = {
     "keep",    "bypass",   "no_reuse", "no_link_transfer", "no_multicast_no_reduction",
     "no_temporal_reuse", "rmw_first_update", "no_coalesce", "remainders", "proportion",
     "min",     "default_max_factor", "default_min_factor", "attributes", "constraints",
-    "version", NULL};
+    "version", "origin", NULL};
 
 static const char *const constraint_types =
     "temporal, spatial, dataspace (or bypass, datatype), utilization, max_overbooked_proportion";
@@ -383,6 +383,26 @@ static bool import_constraint_entry(ln_yaml_import *import, const ln_yaml_node *
     int level = ln_import_find_level(import, target);
     if (level < 0)
         return false;
+    /* loopnest's YAML export lists architecture constraints among the mapspace
+     * constraints when it also writes a mapping (see backend/yaml_export.c);
+     * `origin` brings them back where they came from. */
+    const ln_yaml_node *origin = ln_yaml_find(constraint, "origin");
+    if (origin) {
+        const char *origin_text =
+            ln_yaml_get_text(origin, import->diagnostics, import->arena, "'origin'");
+        if (!origin_text)
+            return false;
+        if (strcmp(origin_text, "architecture") == 0) {
+            from_architecture = true;
+        } else if (strcmp(origin_text, "mapspace") == 0) {
+            from_architecture = false;
+        } else {
+            ln_error(import->diagnostics, origin->location,
+                     "write `origin: architecture` or `origin: mapspace`",
+                     "unknown constraint origin '%s'", origin_text);
+            return false;
+        }
+    }
     return ln_yaml_import_constraint_body(import, type_text, (uint32_t)level,
                                           ln_arena_strdup(import->arena, target->text), constraint,
                                           constraint->location, from_architecture);

@@ -245,6 +245,63 @@ static void test_reference_inputs_round_trip(void **state)
     }
 }
 
+static char *yaml_text_of(const ln_spec *spec)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *stream = open_memstream(&text, &size);
+    assert_true(ln_write_yaml_spec(stream, spec));
+    fclose(stream);
+    return text;
+}
+
+/* timeloop-model compares a mapping with architecture_constraints by spelling
+ * and rejects mappings that satisfy them, so with a mapping they are written
+ * among the mapspace constraints, marked, and come back as architecture ones. */
+static void test_yaml_with_mapping_marks_architecture_constraints(void **state)
+{
+    (void)state;
+    dsl_test original;
+    dsl_test_init(&original);
+    dsl_test_load_clean(&original, everything);
+    char *text = yaml_text_of(&original.spec);
+    assert_null(strstr(text, "architecture_constraints:"));
+    assert_non_null(strstr(text, "mapspace_constraints:"));
+    assert_non_null(strstr(text, "origin: architecture"));
+    free(text);
+
+    original.spec.has_mapping = false;
+    text = yaml_text_of(&original.spec);
+    assert_non_null(strstr(text, "architecture_constraints:"));
+    assert_null(strstr(text, "origin:"));
+    free(text);
+    dsl_test_release(&original);
+}
+
+static void test_unknown_constraint_origin_is_an_error(void **state)
+{
+    (void)state;
+    yaml_test yaml;
+    yaml_test_init(&yaml);
+    assert_false(yaml_test_load(&yaml, "problem:\n  shape:\n    name: one\n    dimensions: [K]\n"
+                                       "    data_spaces:\n"
+                                       "      - {name: A, projection: [[[K]]]}\n"
+                                       "      - {name: B, projection: [[[K]]], read_write: true}\n"
+                                       "  instance: {K: 4}\n"
+                                       "architecture:\n  version: 0.4\n  nodes:\n"
+                                       "    - !Component\n      name: Buffer\n      class: SRAM\n"
+                                       "      attributes: {depth: 64, width: 8, datawidth: 8}\n"
+                                       "    - !Component\n      name: MAC\n      class: intmac\n"
+                                       "mapspace_constraints:\n  targets:\n"
+                                       "    - {target: Buffer, type: temporal, origin: hardware}\n"));
+    assert_true(yaml.diagnostics.error_count >= 1);
+    bool found = false;
+    for (size_t i = 0; i < yaml.diagnostics.count; i++)
+        found = found || strstr(yaml.diagnostics.items[i].message, "unknown constraint origin 'hardware'");
+    assert_true(found);
+    yaml_test_release(&yaml);
+}
+
 /* What the language cannot say is refused with a message, not lost. */
 static void test_two_outputs_are_refused(void **state)
 {
@@ -271,6 +328,8 @@ int main(void)
         cmocka_unit_test(test_every_construct_round_trips),
         cmocka_unit_test(test_reference_inputs_round_trip),
         cmocka_unit_test(test_two_outputs_are_refused),
+        cmocka_unit_test(test_yaml_with_mapping_marks_architecture_constraints),
+        cmocka_unit_test(test_unknown_constraint_origin_is_an_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
