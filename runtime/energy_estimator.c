@@ -247,8 +247,12 @@ static bool apply_defaults(ln_estimator *estimator, ln_instance *instance, ln_so
             ok = false;
             continue;
         }
-        char context[256];
-        snprintf(context, sizeof context, "attribute '%s' of class '%s'", attribute->name, component_class->name);
+        /* Naming the component too: a class default can fail only for some
+         * of the components that use the class (intmac's multiplier_width
+         * needs width unless the component gives multiplier_width). */
+        char context[384];
+        snprintf(context, sizeof context, "attribute '%s' of class '%s' (for %s)", attribute->name,
+                 component_class->name, what);
         ln_energy_value value;
         if (!evaluate(estimator, &attribute->value, &instance->scope, true, is_legacy(component_class), context,
                       &value)) {

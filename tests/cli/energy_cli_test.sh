@@ -45,7 +45,7 @@ check "no temporary files are left" [ -z "$(ls -A "$work/given" | grep -v '^give
 
 "$loopnest" energy "$data/divide_by_zero.yaml" -o "$work/broken" >"$work/broken.log" 2>&1; status=$?
 check "a class that divides by zero exits 1" [ $status -eq 1 ]
-check "the error is located" contains "$work/broken.log" "divide_by_zero.yaml:21:20: error: attribute 'scale' of class 'my_storage': division by zero"
+check "the error is located" contains "$work/broken.log" "divide_by_zero.yaml:21:20: error: attribute 'scale' of class 'my_storage' (for 'Buffer'): division by zero"
 check "nothing is written on errors" [ ! -e "$work/broken/loopnest.ERT.yaml" ]
 
 "$loopnest" energy "$data/unknown_class.yaml" >"$work/unknown.log" 2>&1; status=$?

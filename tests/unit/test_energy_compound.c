@@ -241,6 +241,43 @@ static void test_fixed_intmac(void **state)
     yaml_test_release(&test);
 }
 
+/* The stdlib's intmac: multiplier_width and adder_width (as Timeloop's
+ * example designs give them) need no `width`; with none of the three the
+ * error names the component that left them out. */
+#define INTMAC_ARCHITECTURE(MAC_ATTRIBUTES)                                                        \
+    "architecture:\n"                                                                              \
+    "  version: 0.4\n"                                                                             \
+    "  subtree:\n"                                                                                 \
+    "    - name: system\n"                                                                         \
+    "      attributes: {technology: \"45nm\", global_cycle_seconds: 1e-9}\n"                       \
+    "      local:\n"                                                                               \
+    "        - {name: Buffer, class: regfile, attributes: {depth: 64, width: 8, datawidth: 8}}\n"  \
+    "        - {name: mac, class: intmac, attributes: " MAC_ATTRIBUTES "}\n"
+
+static void test_stdlib_intmac_widths(void **state)
+{
+    (void)state;
+    yaml_test test;
+    ln_energy_estimate estimate;
+    estimate_text(&test, INTMAC_ARCHITECTURE("{multiplier_width: 8, adder_width: 16}"), &estimate, true);
+    double split = energy_test_action(&estimate, "mac", "compute");
+    yaml_test_release(&test);
+
+    /* The multiplier grows from 8 to 16 bits; the adder stays at 16. */
+    estimate_text(&test, INTMAC_ARCHITECTURE("{width: 16}"), &estimate, true);
+    assert_true(energy_test_action(&estimate, "mac", "compute") > split);
+    yaml_test_release(&test);
+
+    estimate_text(&test, INTMAC_ARCHITECTURE("{datawidth: 8}"), &estimate, false);
+    const ln_diagnostic *error =
+        yaml_test_find(&test, LN_SEVERITY_ERROR, "of class 'intmac' (for 'mac'): unknown name 'width'");
+    if (!error)
+        yaml_test_dump(&test);
+    assert_non_null(error);
+    assert_non_null(strstr(error->location.file, "intmac.yaml"));
+    yaml_test_release(&test);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_technology_and_clock_are_inherited),
         cmocka_unit_test(test_version_03_files),
         cmocka_unit_test(test_fixed_intmac),
+        cmocka_unit_test(test_stdlib_intmac_widths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
