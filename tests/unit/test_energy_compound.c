@@ -6,7 +6,7 @@
  * period, and v0.3's unquoted text. */
 #include "energy_test_support.h"
 
-#define ARCHITECTURE(CLASS, ATTRIBUTES)                                                                 \
+#define ARCHITECTURE_WITH_MAC(CLASS, ATTRIBUTES, MAC_ATTRIBUTES)                                         \
     "architecture:\n"                                                                                   \
     "  version: 0.4\n"                                                                                  \
     "  subtree:\n"                                                                                      \
@@ -18,7 +18,8 @@
     "          attributes: " ATTRIBUTES "\n"                                                            \
     "        - name: MAC\n"                                                                             \
     "          class: intmac\n"                                                                         \
-    "          attributes: {width: 8}\n"
+    "          attributes: " MAC_ATTRIBUTES "\n"
+#define ARCHITECTURE(CLASS, ATTRIBUTES) ARCHITECTURE_WITH_MAC(CLASS, ATTRIBUTES, "{width: 8}")
 
 static void estimate_text(yaml_test *test, const char *text, ln_energy_estimate *estimate, bool expect_ok)
 {
@@ -244,15 +245,8 @@ static void test_fixed_intmac(void **state)
 /* The stdlib's intmac: multiplier_width and adder_width (as Timeloop's
  * example designs give them) need no `width`; with none of the three the
  * error names the component that left them out. */
-#define INTMAC_ARCHITECTURE(MAC_ATTRIBUTES)                                                        \
-    "architecture:\n"                                                                              \
-    "  version: 0.4\n"                                                                             \
-    "  subtree:\n"                                                                                 \
-    "    - name: system\n"                                                                         \
-    "      attributes: {technology: \"45nm\", global_cycle_seconds: 1e-9}\n"                       \
-    "      local:\n"                                                                               \
-    "        - {name: Buffer, class: regfile, attributes: {depth: 64, width: 8, datawidth: 8}}\n"  \
-    "        - {name: mac, class: intmac, attributes: " MAC_ATTRIBUTES "}\n"
+#define INTMAC_ARCHITECTURE(MAC_ATTRIBUTES) \
+    ARCHITECTURE_WITH_MAC("regfile", "{depth: 64, width: 8, datawidth: 8}", MAC_ATTRIBUTES)
 
 static void test_stdlib_intmac_widths(void **state)
 {
@@ -260,17 +254,17 @@ static void test_stdlib_intmac_widths(void **state)
     yaml_test test;
     ln_energy_estimate estimate;
     estimate_text(&test, INTMAC_ARCHITECTURE("{multiplier_width: 8, adder_width: 16}"), &estimate, true);
-    double split = energy_test_action(&estimate, "mac", "compute");
+    double split = energy_test_action(&estimate, "MAC", "compute");
     yaml_test_release(&test);
 
     /* The multiplier grows from 8 to 16 bits; the adder stays at 16. */
     estimate_text(&test, INTMAC_ARCHITECTURE("{width: 16}"), &estimate, true);
-    assert_true(energy_test_action(&estimate, "mac", "compute") > split);
+    assert_true(energy_test_action(&estimate, "MAC", "compute") > split);
     yaml_test_release(&test);
 
     estimate_text(&test, INTMAC_ARCHITECTURE("{datawidth: 8}"), &estimate, false);
     const ln_diagnostic *error =
-        yaml_test_find(&test, LN_SEVERITY_ERROR, "of class 'intmac' (for 'mac'): unknown name 'width'");
+        yaml_test_find(&test, LN_SEVERITY_ERROR, "of class 'intmac' (for 'MAC'): unknown name 'width'");
     if (!error)
         yaml_test_dump(&test);
     assert_non_null(error);
