@@ -55,9 +55,9 @@ void ln_cli_flush_diagnostics(ln_diagnostics *diagnostics)
     diagnostics->count = 0;
 }
 
-static const char *failure_hint(ln_evaluation_status status)
+static const char *failure_hint(const ln_evaluation_failure *failure)
 {
-    switch (status) {
+    switch (failure->status) {
     case LN_EVALUATION_CAPACITY:
         return "move factors of the loops below this level outward, bypass a tensor here, or enlarge the level";
     case LN_EVALUATION_MIN_UTILIZATION:
@@ -65,9 +65,15 @@ static const char *failure_hint(ln_evaluation_status status)
     case LN_EVALUATION_FANOUT:
         return "reduce the spatial factors or use the other mesh axis (split)";
     case LN_EVALUATION_INVALID_MAPPING:
-        return "keep every tensor at one storage level at least";
+        /* The mapping validator reports these first with their own hints;
+         * the engine repeats them for callers that skip validation. */
+        if (strstr(failure->message, "bypassed"))
+            return "keep every tensor at one storage level at least";
+        if (strstr(failure->message, "residual"))
+            return "give the dimension a loop further out, or make the spatial factor perfect";
+        return "give one mapping entry per storage level of the architecture";
     case LN_EVALUATION_UNSUPPORTED:
-        return "use perfect factors, or simplify the mapping";
+        return "simplify the mapping: fewer temporal loops, a smaller fan-out (docs/engine.md lists the limits)";
     case LN_EVALUATION_OK:
         break;
     }
@@ -95,10 +101,10 @@ static void report_failures(const ln_spec *spec, const ln_evaluation *result, ln
         else if (failure->level < 0 && failure->status == LN_EVALUATION_FANOUT)
             location = spec->arch.compute.location;
         if (failure->tensor >= 0 && (uint32_t)failure->tensor < spec->problem.tensor_count)
-            ln_error(diagnostics, location, failure_hint(failure->status), "%s (tensor %s)", failure->message,
+            ln_error(diagnostics, location, failure_hint(failure), "%s (tensor %s)", failure->message,
                      spec->problem.tensors[failure->tensor].name);
         else
-            ln_error(diagnostics, location, failure_hint(failure->status), "%s", failure->message);
+            ln_error(diagnostics, location, failure_hint(failure), "%s", failure->message);
     }
 }
 

@@ -203,6 +203,39 @@ static bool check_spread(const ln_problem *problem, const ln_arch *arch, const l
     return true;
 }
 
+/* Timeloop spreads a spatial loop's residual over the iterations of the
+ * loops of its dimension further out (to count the instances it uses on
+ * average) and exits when there is none, so such a mapping cannot run. */
+static bool check_spatial_residuals(const ln_problem *problem, const ln_arch *arch, const ln_mapping *mapping,
+                                    ln_diagnostics *diagnostics)
+{
+    bool ok = true;
+    for (uint32_t level = 0; level < mapping->level_count; level++) {
+        const ln_mapping_level *entry = &mapping->levels[level];
+        for (uint8_t d = 0; d < problem->dimension_count; d++) {
+            if (entry->spatial_residuals[d] == entry->spatial_factors[d])
+                continue;
+            bool outer = entry->temporal_factors[d] > 1;
+            for (uint32_t above = level + 1; above < mapping->level_count && !outer; above++)
+                outer = mapping->levels[above].temporal_factors[d] > 1 ||
+                        mapping->levels[above].spatial_factors[d] > 1;
+            if (outer)
+                continue;
+            char hint[256];
+            snprintf(hint, sizeof hint,
+                     "give '%s' a factor above 1 at %s (temporal) or further out, or make this factor perfect",
+                     problem->dimension_names[d], arch->storage[level].name);
+            ln_error(diagnostics, level_location(mapping, level, true), hint,
+                     "the spatial factor %" PRIu32 ",%" PRIu32 " of '%s' at %s has a residual but no loop of '%s' "
+                     "further out (Timeloop cannot analyse it)",
+                     entry->spatial_factors[d], entry->spatial_residuals[d], problem->dimension_names[d],
+                     arch->storage[level].name, problem->dimension_names[d]);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
 bool ln_mapping_validate(const ln_problem *problem, const ln_arch *arch, const ln_mapping *mapping,
                          ln_diagnostics *diagnostics)
 {
@@ -219,6 +252,8 @@ bool ln_mapping_validate(const ln_problem *problem, const ln_arch *arch, const l
     if (!ok)
         return false;
     if (!check_spread(problem, arch, mapping, diagnostics))
+        ok = false;
+    if (!check_spatial_residuals(problem, arch, mapping, diagnostics))
         ok = false;
 
     for (uint8_t d = 0; d < problem->dimension_count; d++) {

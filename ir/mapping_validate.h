@@ -16,8 +16,9 @@
 
 /* Reports every fault with a location and returns false if there is one:
  * level count, factor and residual ranges, permutations, the product of
- * each dimension's factors, spatial factors beyond a level's fan-out, and
- * tensors both kept and bypassed or bypassed at the outermost level. */
+ * each dimension's factors, spatial factors beyond a level's fan-out, a
+ * spatial residual with no loop of its dimension further out, and tensors
+ * both kept and bypassed or bypassed at the outermost level. */
 bool ln_mapping_validate(const ln_problem *problem, const ln_arch *arch, const ln_mapping *mapping,
                          ln_diagnostics *diagnostics);
 

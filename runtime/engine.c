@@ -273,7 +273,11 @@ ln_engine *ln_engine_create(const ln_spec *spec, ln_diagnostics *diagnostics)
     engine->network_latency = latency;
     /* The analysis record first, then the analysis' own working memory. */
     engine->analysis_offset = (sizeof(ln_tile_analysis) + 63) / 64 * 64;
-    engine->scratch_size = engine->analysis_offset + ln_tile_analysis_scratch_size(largest_fanout);
+    /* The closed form and the simulation (for residual factors) share the
+     * analysis' working memory: one evaluation uses one of them. */
+    size_t closed_form = ln_tile_analysis_scratch_size(largest_fanout);
+    size_t simulation = ln_nest_simulation_scratch_size(largest_fanout);
+    engine->scratch_size = engine->analysis_offset + (closed_form > simulation ? closed_form : simulation);
     return engine;
 }
 
@@ -515,6 +519,12 @@ static void evaluate_storage_level(const ln_engine *engine, const ln_mapping *ma
 ln_evaluation_status ln_engine_evaluate(const ln_engine *engine, const ln_mapping *mapping, void *scratch,
                                         ln_evaluation *result)
 {
+    return ln_engine_evaluate_using(engine, mapping, scratch, result, LN_ANALYSIS_AUTOMATIC);
+}
+
+ln_evaluation_status ln_engine_evaluate_using(const ln_engine *engine, const ln_mapping *mapping, void *scratch,
+                                              ln_evaluation *result, ln_analysis_method method)
+{
     result->status = LN_EVALUATION_OK;
     result->failure_count = 0;
     result->level_count = engine->level_count;
@@ -535,7 +545,7 @@ ln_evaluation_status ln_engine_evaluate(const ln_engine *engine, const ln_mappin
     ln_tile_analysis *analysis = scratch;
     ln_evaluation_failure failure;
     if (!ln_tile_analysis_run(engine, mapping, &result->nest, (char *)scratch + engine->analysis_offset,
-                              analysis, &failure)) {
+                              analysis, method, &failure)) {
         add_failure(result, failure.status, failure.level, failure.tensor, 0, 0, "%s", failure.message);
         return result->status;
     }
@@ -565,7 +575,12 @@ ln_evaluation_status ln_engine_evaluate(const ln_engine *engine, const ln_mappin
     uint64_t computes = (uint64_t)(analysis->compute_accesses * analysis->compute_replication);
     compute_out->computes = computes;
     compute_out->energy = (double)computes * engine->compute_energy;
-    compute_out->cycles = (uint64_t)ceil((double)computes / analysis->compute_replication);
+    /* With a residual factor Timeloop counts every temporal iteration as a
+     * cycle (gEnableImperfectCycleCount), however few units the last ones
+     * keep busy. */
+    compute_out->cycles = analysis->imperfect
+                              ? analysis->max_temporal_iterations
+                              : (uint64_t)ceil((double)computes / analysis->compute_replication);
     uint64_t compute_cycles = compute_out->cycles;
 
     uint64_t total_cycles = compute_cycles;

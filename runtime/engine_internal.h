@@ -119,20 +119,85 @@ typedef struct ln_tile_analysis {
     double compute_accesses;          /* per compute instance */
     double compute_replication;       /* utilized compute instances */
     uint64_t compute_max_x, compute_max_y;
+    /* Product of the temporal factors. With imperfect factorization (some
+     * loop has a residual) Timeloop counts the compute cycles as this
+     * product instead of dividing the operations among the instances. */
+    uint64_t max_temporal_iterations;
+    bool imperfect;
 } ln_tile_analysis;
+
+/* The mesh neighbours of instance `key` (row-major, `width` per row) that
+ * a link transfer can come from, in Timeloop's order: above, below, left,
+ * right. Returns how many were written. */
+static inline uint32_t ln_mesh_neighbours(uint64_t key, uint64_t width, uint64_t height, uint64_t neighbours[4])
+{
+    uint64_t column = key % width, row = key / width;
+    uint32_t count = 0;
+    if (height > 1) {
+        if (row >= 1)
+            neighbours[count++] = key - width;
+        if (row + 1 < height)
+            neighbours[count++] = key + width;
+    }
+    if (width > 1) {
+        if (column >= 1)
+            neighbours[count++] = key - 1;
+        if (column + 1 < width)
+            neighbours[count++] = key + 1;
+    }
+    return count;
+}
 
 /* Scratch: the caller provides engine->scratch_size bytes. */
 typedef struct ln_engine_scratch ln_engine_scratch;
 
-/* Runs the nest analysis and the collapse into per-level records.
- * Returns false with `failure` filled when the mapping is outside what the
+/* Which nest analysis computes the records. Automatic picks the closed
+ * form (runtime/tile_analysis.c) for perfect factorizations and the
+ * simulation of Timeloop's walk (runtime/nest_simulation.c) when a loop has
+ * a residual factor or the closed form cannot classify a fan-out; the tests
+ * force one or the other to compare them. */
+typedef enum ln_analysis_method {
+    LN_ANALYSIS_AUTOMATIC,
+    LN_ANALYSIS_CLOSED_FORM,
+    LN_ANALYSIS_SIMULATION,
+} ln_analysis_method;
+
+/* Runs the nest analysis and the collapse into per-level records. Returns
+ * false with `failure` filled when the mapping is outside what the chosen
  * analysis supports. */
 bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
                           const ln_loop_nest *nest, void *scratch, ln_tile_analysis *analysis,
-                          ln_evaluation_failure *failure);
+                          ln_analysis_method method, ln_evaluation_failure *failure);
 
-/* Scratch bytes ln_tile_analysis_run needs for spatial blocks of up to
+/* ln_engine_evaluate with a chosen analysis. */
+ln_evaluation_status ln_engine_evaluate_using(const ln_engine *engine, const ln_mapping *mapping, void *scratch,
+                                              ln_evaluation *result, ln_analysis_method method);
+
+/* The raw per-level records (Timeloop's nest-analysis output before the
+ * tiling post-processing) from the closed form, perfect factorizations
+ * only. Where a child bypasses a tensor with no fan-out in between, the
+ * parent's record is already the one the post-processing rescales it to. */
+bool ln_tile_analysis_records(const ln_engine *engine, const ln_mapping *mapping, const ln_loop_nest *nest,
+                              void *scratch, ln_tile_analysis *analysis, ln_evaluation_failure *failure);
+
+/* The same records from a simulation of Timeloop's walk; any mapping. */
+bool ln_nest_simulation_records(const ln_engine *engine, const ln_mapping *mapping, const ln_loop_nest *nest,
+                                void *scratch, ln_tile_analysis *analysis, ln_evaluation_failure *failure);
+
+/* Timeloop's tiling post-processing of one tensor's records (partition
+ * sizes, parent access shares, bypass masking, peer transfers, the split
+ * into reads, fills and updates). */
+void ln_collapse_tensor(ln_movement_tile *tiles, uint32_t level_count, const bool *keep, bool read_write);
+
+/* ln_collapse_tensor for every tensor of a mapping. */
+void ln_collapse_records(const ln_engine *engine, const ln_mapping *mapping, uint32_t level_count,
+                         ln_tile_analysis *analysis);
+
+/* Scratch bytes ln_tile_analysis_records needs for spatial blocks of up to
  * `max_block_instances` instances. */
 size_t ln_tile_analysis_scratch_size(uint64_t max_block_instances);
+
+/* Scratch bytes ln_nest_simulation_records needs. */
+size_t ln_nest_simulation_scratch_size(uint64_t max_block_instances);
 
 #endif

@@ -12,6 +12,9 @@
  * the loops above a level; it is walked as a DAG of (loop, state) nodes, so a
  * level costs O(loops x states) instead of O(2^loops).
  *
+ * With a residual factor the shapes do change, and the records come from
+ * the simulation of Timeloop's walk instead (runtime/nest_simulation.c).
+ *
  * After the per-level deltas, the records are collapsed per storage level
  * (partition sizes, parent access shares, bypass masking, peer transfers,
  * read/fill/update split) exactly as Timeloop's tiling post-processing does. */
@@ -153,6 +156,7 @@ typedef struct ln_nest_facts {
     uint64_t spatial_y_above[LN_MAX_LOOPS];
     uint32_t temporal_loops[LN_MAX_LOOPS];   /* indices of non-trivial temporal loops */
     uint32_t temporal_count;
+    bool perfect;                            /* no loop has a residual factor */
     /* Per storage level: its spatial run [first, master] if any. */
     bool has_run[LN_MAX_STORAGE_LEVELS];
     uint32_t run_first[LN_MAX_STORAGE_LEVELS];
@@ -422,21 +426,8 @@ static bool block_build_patterns(ln_engine_scratch *scratch, const ln_plan_tenso
 
     uint64_t width = block->mesh_width, height = block->mesh_height;
     for (uint64_t key = 0; key < count; key++) {
-        uint64_t h = key % width, v = key / width;
         uint64_t neighbours[4];
-        uint32_t neighbour_count = 0;
-        if (height > 1) {
-            if (v >= 1)
-                neighbours[neighbour_count++] = key - width;
-            if (v + 1 < height)
-                neighbours[neighbour_count++] = key + width;
-        }
-        if (width > 1) {
-            if (h >= 1)
-                neighbours[neighbour_count++] = key - 1;
-            if (h + 1 < width)
-                neighbours[neighbour_count++] = key + 1;
-        }
+        uint32_t neighbour_count = ln_mesh_neighbours(key, width, height, neighbours);
         uint64_t mask = 0;
         for (uint32_t n = 0; n < neighbour_count; n++) {
             uint64_t other = neighbours[n];
@@ -905,8 +896,10 @@ static void compute_nest_facts(const ln_loop_nest *nest, uint32_t dimension_coun
         product[d] = 1;
     facts->temporal_count = 0;
     uint32_t level = 0;
+    bool perfect = true;
     for (uint32_t i = 0; i < nest->loop_count; i++) {
         const ln_loop *loop = &nest->loops[i];
+        perfect &= loop->residual_end == loop->end;
         facts->stride[i] = product[loop->dimension];
         product[loop->dimension] *= loop->end;
         if (loop->spatial == LN_LOOP_TEMPORAL && loop->end > 1)
@@ -921,6 +914,7 @@ static void compute_nest_facts(const ln_loop_nest *nest, uint32_t dimension_coun
             level++;
         }
     }
+    facts->perfect = perfect;
     uint64_t all = 1, x = 1, y = 1;
     for (uint32_t i = nest->loop_count; i-- > 0;) {
         facts->spatial_above[i] = all;
@@ -1076,9 +1070,11 @@ static bool record_sequence(const ln_sequence *sequence, const ln_contribution *
     return !overflow;
 }
 
-/* Timeloop's post-processing of the per-level records of one tensor. */
-static void collapse_tensor(ln_movement_tile *tiles, uint32_t level_count, const bool *keep,
-                            bool read_write)
+/* Timeloop's post-processing of the per-level records of one tensor.
+ * Inlined into the closed form's per-tensor loop, the hot path of every
+ * search, as it was before the simulation became its second caller. */
+static inline __attribute__((always_inline)) void collapse_tensor(ln_movement_tile *tiles, uint32_t level_count,
+                                                                  const bool *keep, bool read_write)
 {
     /* Partition sizes: the outermost level holds the whole tensor; each inner
      * level gets its share of its parent's partition. */
@@ -1209,25 +1205,93 @@ static void collapse_tensor(ln_movement_tile *tiles, uint32_t level_count, const
     }
 }
 
+void ln_collapse_tensor(ln_movement_tile *tiles, uint32_t level_count, const bool *keep, bool read_write)
+{
+    collapse_tensor(tiles, level_count, keep, read_write);
+}
+
+void ln_collapse_records(const ln_engine *engine, const ln_mapping *mapping, uint32_t level_count,
+                         ln_tile_analysis *analysis)
+{
+    for (uint32_t tensor_index = 0; tensor_index < engine->tensor_count; tensor_index++) {
+        bool keep[LN_MAX_STORAGE_LEVELS];
+        for (uint32_t level = 0; level < level_count; level++)
+            keep[level] = ln_mapping_keeps(mapping, level, tensor_index);
+        collapse_tensor(analysis->tiles[tensor_index], level_count, keep, engine->tensors[tensor_index].read_write);
+    }
+}
+
+typedef enum ln_closed_form_outcome {
+    LN_CLOSED_FORM_DONE,
+    LN_CLOSED_FORM_FAILED,
+    LN_CLOSED_FORM_IMPERFECT, /* a residual factor: nothing was computed */
+} ln_closed_form_outcome;
+
+static ln_closed_form_outcome closed_form_records(const ln_engine *engine, const ln_mapping *mapping,
+                                                  const ln_loop_nest *nest, void *scratch_memory,
+                                                  ln_tile_analysis *analysis, bool collapse,
+                                                  ln_evaluation_failure *failure);
+
+static bool refuse_imperfect(const ln_loop_nest *nest, ln_evaluation_failure *failure)
+{
+    for (uint32_t i = 0; i < nest->loop_count; i++) {
+        if (nest->loops[i].residual_end != nest->loops[i].end) {
+            set_failure(failure, LN_EVALUATION_UNSUPPORTED, (int32_t)nest->loops[i].level, -1,
+                        "the closed-form analysis needs perfect factorization");
+            break;
+        }
+    }
+    return false;
+}
+
 bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
-                          const ln_loop_nest *nest, void *scratch_memory, ln_tile_analysis *analysis,
-                          ln_evaluation_failure *failure)
+                          const ln_loop_nest *nest, void *scratch, ln_tile_analysis *analysis,
+                          ln_analysis_method method, ln_evaluation_failure *failure)
+{
+    /* The closed form needs every working set to keep its shape, which a
+     * residual factor breaks: those mappings replay Timeloop's walk. The
+     * closed form notices residuals while reading the nest, at no cost to
+     * the perfect mappings of a search. The walk also takes the rare
+     * perfect mappings whose fan-outs the closed form cannot classify. */
+    if (method != LN_ANALYSIS_SIMULATION) {
+        ln_closed_form_outcome outcome =
+            closed_form_records(engine, mapping, nest, scratch, analysis, true, failure);
+        if (outcome == LN_CLOSED_FORM_DONE)
+            return true;
+        if (method == LN_ANALYSIS_CLOSED_FORM)
+            return outcome == LN_CLOSED_FORM_IMPERFECT ? refuse_imperfect(nest, failure) : false;
+        if (outcome == LN_CLOSED_FORM_FAILED && failure->status != LN_EVALUATION_UNSUPPORTED)
+            return false;
+    }
+    if (!ln_nest_simulation_records(engine, mapping, nest, scratch, analysis, failure))
+        return false;
+    ln_collapse_records(engine, mapping, nest->level_count, analysis);
+    return true;
+}
+
+bool ln_tile_analysis_records(const ln_engine *engine, const ln_mapping *mapping, const ln_loop_nest *nest,
+                              void *scratch, ln_tile_analysis *analysis, ln_evaluation_failure *failure)
+{
+    ln_closed_form_outcome outcome = closed_form_records(engine, mapping, nest, scratch, analysis, false, failure);
+    if (outcome == LN_CLOSED_FORM_IMPERFECT)
+        return refuse_imperfect(nest, failure);
+    return outcome == LN_CLOSED_FORM_DONE;
+}
+
+static ln_closed_form_outcome closed_form_records(const ln_engine *engine, const ln_mapping *mapping,
+                                                  const ln_loop_nest *nest, void *scratch_memory,
+                                                  ln_tile_analysis *analysis, bool collapse,
+                                                  ln_evaluation_failure *failure)
 {
     ln_engine_scratch *scratch = scratch_memory;
     scratch_layout(scratch, engine->max_block_instances ? engine->max_block_instances : 1);
     uint32_t level_count = nest->level_count;
     uint32_t dimension_count = engine->problem->dimension_count;
 
-    for (uint32_t i = 0; i < nest->loop_count; i++) {
-        if (nest->loops[i].residual_end != nest->loops[i].end) {
-            set_failure(failure, LN_EVALUATION_UNSUPPORTED, (int32_t)nest->loops[i].level, -1,
-                        "imperfect factorization (a residual factor) is not supported yet");
-            return false;
-        }
-    }
-
     ln_nest_facts *facts = &scratch->facts;
     compute_nest_facts(nest, dimension_count, facts);
+    if (!facts->perfect)
+        return LN_CLOSED_FORM_IMPERFECT;
 
     double temporal_product = 1;
     for (uint32_t t = 0; t < facts->temporal_count; t++)
@@ -1243,6 +1307,8 @@ bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
     analysis->compute_replication = (double)(spatial_x * spatial_y);
     analysis->compute_max_x = spatial_x;
     analysis->compute_max_y = spatial_y;
+    analysis->max_temporal_iterations = (uint64_t)temporal_product;
+    analysis->imperfect = false;
 
     ln_sequence *sequence = &scratch->sequence;
     sequence->prepared_tensor = -1;
@@ -1282,7 +1348,7 @@ bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
         if (!kept_anywhere) {
             set_failure(failure, LN_EVALUATION_INVALID_MAPPING, -1, (int32_t)tensor_index,
                         "the tensor is bypassed at every storage level");
-            return false;
+            return LN_CLOSED_FORM_FAILED;
         }
 
         for (uint32_t level = 0; level < level_count; level++) {
@@ -1329,7 +1395,7 @@ bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
                     sequence->prepared_tensor = -1;
                     set_failure(failure, LN_EVALUATION_UNSUPPORTED, (int32_t)level, (int32_t)tensor_index,
                                 "more than 64 temporal loops above a level");
-                    return false;
+                    return LN_CLOSED_FORM_FAILED;
                 }
                 sequence->prepared_tensor = (int32_t)tensor_index;
                 sequence->first_temporal = first_position;
@@ -1339,13 +1405,13 @@ bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
                 if (!prepare_block(engine, mapping, nest, facts, level, tensor_index, scratch, &block_loops)) {
                     set_failure(failure, LN_EVALUATION_UNSUPPORTED, (int32_t)level, (int32_t)tensor_index,
                                 "spatial fan-out too irregular to analyse");
-                    return false;
+                    return LN_CLOSED_FORM_FAILED;
                 }
                 sequence->block = &scratch->block;
                 if (!prepare_links(scratch, tensor, &block_loops, sequence)) {
                     set_failure(failure, LN_EVALUATION_UNSUPPORTED, (int32_t)level, (int32_t)tensor_index,
                                 "spatial fan-out too irregular to analyse");
-                    return false;
+                    return LN_CLOSED_FORM_FAILED;
                 }
                 tile->fanout = scratch->block.instance_count;
                 /* The spatial working set sets the children's partition share. */
@@ -1362,11 +1428,12 @@ bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
             if (sequence->failed || !record_sequence(sequence, &total, tile)) {
                 set_failure(failure, LN_EVALUATION_UNSUPPORTED, (int32_t)level, (int32_t)tensor_index,
                             "too many distinct multicast or link-transfer patterns");
-                return false;
+                return LN_CLOSED_FORM_FAILED;
             }
             tile->content_accesses = total_accesses(tile);
         }
-        collapse_tensor(tiles, level_count, keep, tensor->read_write);
+        if (collapse)
+            collapse_tensor(tiles, level_count, keep, tensor->read_write);
     }
-    return true;
+    return LN_CLOSED_FORM_DONE;
 }

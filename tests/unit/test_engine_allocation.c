@@ -83,6 +83,20 @@ static void evaluate_allocates_nothing(void **state)
         assert_int_equal(ln_engine_evaluate(engine, &spec.mapping, scratch, result), LN_EVALUATION_OK);
     assert_int_equal(allocations, 0);
 
+    /* A residual factor (P = 4 across the array times 5,1 in each register
+     * file: 3 * 5 + 1 = 16) takes the simulation of Timeloop's walk, which
+     * works in the same scratch. */
+    int p = ln_problem_find_dimension(problem, "P");
+    spec.mapping.levels[0].temporal_factors[p] = 5;
+    spec.mapping.levels[0].temporal_residuals[p] = 1;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(ln_engine_evaluate(engine, &spec.mapping, scratch, result), LN_EVALUATION_OK);
+    assert_int_equal(allocations, 0);
+    /* Timeloop walks only the first register file, whose P loop never
+     * reaches its residual (that is the last register file's), and counts
+     * 5 P iterations everywhere: 16 * (8 * 4 * 3 * 5), not 8 * 16 * 3 * 16. */
+    assert_int_equal(result->computes, 16 * 8 * 4 * 3 * 5);
+
     free(result);
     free(scratch);
     ln_engine_destroy(engine);
