@@ -638,23 +638,9 @@ static ln_nest_node *search_node(const ln_spec *spec)
             if (value != integers[i].fallback)
                 ln_nest_node_append(node, set_integer(integers[i].name, value));
         }
-        static const struct {
-            const char *name;
-            size_t offset;
-        } flags[] = {
-            {"filter_revisits", offsetof(ln_mapper_options, filter_revisits)},
-            {"log_stats", offsetof(ln_mapper_options, log_stats)},
-            {"log_suboptimal", offsetof(ln_mapper_options, log_suboptimal)},
-            {"live_status", offsetof(ln_mapper_options, live_status)},
-            {"diagnostics", offsetof(ln_mapper_options, diagnostics)},
-            {"log_oaves", offsetof(ln_mapper_options, log_oaves)},
-            {"log_oaves_mappings", offsetof(ln_mapper_options, log_oaves_mappings)},
-            {"penalize_consecutive_bypass_fails", offsetof(ln_mapper_options, penalize_consecutive_bypass_fails)},
-            {"emit_whoop_nest", offsetof(ln_mapper_options, emit_whoop_nest)},
-        };
-        for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
-            if (*(const bool *)((const char *)mapper + flags[i].offset))
-                ln_nest_node_append(node, set_node(flags[i].name, value_node(LN_NEST_VALUE_BOOL, "true")));
+        for (size_t i = 0; i < ln_mapper_flag_count; i++)
+            if (ln_mapper_flag_is_set(mapper, &ln_mapper_flags[i]))
+                ln_nest_node_append(node, set_node(ln_mapper_flags[i].name, value_node(LN_NEST_VALUE_BOOL, "true")));
         if (mapper->out_prefix && strcmp(mapper->out_prefix, "timeloop-mapper") != 0)
             ln_nest_node_append(node, set_node("out_prefix", value_node(LN_NEST_VALUE_STRING, mapper->out_prefix)));
     }

@@ -578,23 +578,9 @@ static void write_mapper(FILE *out, const ln_mapper_options *mapper)
             mapper->threads, mapper->timeout, mapper->victory_condition, mapper->search_size,
             mapper->sync_interval, mapper->log_interval, mapper->max_permutations_per_if_visit,
             mapper->max_temporal_loops_in_a_mapping);
-    static const struct {
-        const char *name;
-        size_t offset;
-    } flags[] = {
-        {"filter_revisits", offsetof(ln_mapper_options, filter_revisits)},
-        {"log_stats", offsetof(ln_mapper_options, log_stats)},
-        {"log_suboptimal", offsetof(ln_mapper_options, log_suboptimal)},
-        {"live_status", offsetof(ln_mapper_options, live_status)},
-        {"diagnostics", offsetof(ln_mapper_options, diagnostics)},
-        {"log_oaves", offsetof(ln_mapper_options, log_oaves)},
-        {"log_oaves_mappings", offsetof(ln_mapper_options, log_oaves_mappings)},
-        {"penalize_consecutive_bypass_fails", offsetof(ln_mapper_options, penalize_consecutive_bypass_fails)},
-        {"emit_whoop_nest", offsetof(ln_mapper_options, emit_whoop_nest)},
-    };
-    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
-        fprintf(out, "  %s: %s\n", flags[i].name,
-                *(const bool *)((const char *)mapper + flags[i].offset) ? "true" : "false");
+    for (size_t i = 0; i < ln_mapper_flag_count; i++)
+        fprintf(out, "  %s: %s\n", ln_mapper_flags[i].name,
+                ln_mapper_flag_is_set(mapper, &ln_mapper_flags[i]) ? "true" : "false");
     if (mapper->out_prefix) {
         fputs("  out_prefix: ", out);
         write_string(out, mapper->out_prefix);

@@ -177,29 +177,16 @@ bool ln_yaml_import_mapper_section(ln_yaml_import *import, const ln_yaml_node *n
             ok = false;
     }
 
-    static const struct {
-        const char *name;
-        size_t offset;
-    } flags[] = {
-        {"filter_revisits", offsetof(ln_mapper_options, filter_revisits)},
-        {"log_stats", offsetof(ln_mapper_options, log_stats)},
-        {"log_suboptimal", offsetof(ln_mapper_options, log_suboptimal)},
-        {"log_all", offsetof(ln_mapper_options, log_suboptimal)},
-        {"live_status", offsetof(ln_mapper_options, live_status)},
-        {"diagnostics", offsetof(ln_mapper_options, diagnostics)},
-        {"log_oaves", offsetof(ln_mapper_options, log_oaves)},
-        {"log_oaves_mappings", offsetof(ln_mapper_options, log_oaves_mappings)},
-        {"penalize_consecutive_bypass_fails",
-         offsetof(ln_mapper_options, penalize_consecutive_bypass_fails)},
-        {"emit_whoop_nest", offsetof(ln_mapper_options, emit_whoop_nest)},
-    };
-    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
-        const ln_yaml_node *value = ln_yaml_find(node, flags[i].name);
+    for (size_t i = 0; i <= ln_mapper_flag_count; i++) {
+        /* Timeloop also reads log_suboptimal as `log_all`. */
+        const ln_mapper_flag log_all = {"log_all", offsetof(ln_mapper_options, log_suboptimal)};
+        const ln_mapper_flag *flag = i < ln_mapper_flag_count ? &ln_mapper_flags[i] : &log_all;
+        const ln_yaml_node *value = ln_yaml_find(node, flag->name);
         if (ln_yaml_is_null(value))
             continue;
         char what[96];
-        snprintf(what, sizeof what, "'%s'", flags[i].name);
-        if (!ln_import_bool(import, value, what, (bool *)((char *)mapper + flags[i].offset)))
+        snprintf(what, sizeof what, "'%s'", flag->name);
+        if (!ln_import_bool(import, value, what, ln_mapper_flag_value(mapper, flag)))
             ok = false;
     }
 

@@ -1,5 +1,6 @@
 #include "ir/spec.h"
 
+#include <stddef.h>
 #include <string.h>
 
 void ln_spec_init(ln_spec *spec)
@@ -107,3 +108,16 @@ const char *ln_metric_name(ln_metric metric)
     }
     return "edp";
 }
+
+const ln_mapper_flag ln_mapper_flags[] = {
+    {"filter_revisits", offsetof(ln_mapper_options, filter_revisits)},
+    {"log_stats", offsetof(ln_mapper_options, log_stats)},
+    {"log_suboptimal", offsetof(ln_mapper_options, log_suboptimal)},
+    {"live_status", offsetof(ln_mapper_options, live_status)},
+    {"diagnostics", offsetof(ln_mapper_options, diagnostics)},
+    {"log_oaves", offsetof(ln_mapper_options, log_oaves)},
+    {"log_oaves_mappings", offsetof(ln_mapper_options, log_oaves_mappings)},
+    {"penalize_consecutive_bypass_fails", offsetof(ln_mapper_options, penalize_consecutive_bypass_fails)},
+    {"emit_whoop_nest", offsetof(ln_mapper_options, emit_whoop_nest)},
+};
+const size_t ln_mapper_flag_count = sizeof ln_mapper_flags / sizeof *ln_mapper_flags;

@@ -9,6 +9,7 @@
 #define LOOPNEST_IR_SPEC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ir/arena.h"
@@ -414,6 +415,25 @@ void ln_mapping_init_neutral(ln_mapping *mapping, const ln_problem *problem, uin
 
 /* The spelling Timeloop uses for an optimization metric. */
 const char *ln_metric_name(ln_metric metric);
+
+/* The mapper's yes/no options under the names Timeloop reads, in the order
+ * its documentation lists them: one table for every reader and writer. */
+typedef struct ln_mapper_flag {
+    const char *name;
+    size_t offset; /* of the bool in ln_mapper_options */
+} ln_mapper_flag;
+extern const ln_mapper_flag ln_mapper_flags[];
+extern const size_t ln_mapper_flag_count;
+
+static inline bool *ln_mapper_flag_value(ln_mapper_options *mapper, const ln_mapper_flag *flag)
+{
+    return (bool *)((char *)mapper + flag->offset);
+}
+
+static inline bool ln_mapper_flag_is_set(const ln_mapper_options *mapper, const ln_mapper_flag *flag)
+{
+    return *(const bool *)((const char *)mapper + flag->offset);
+}
 
 /* True when tensor `tensor` is kept at level `level` (not bypassed). */
 static inline bool ln_mapping_keeps(const ln_mapping *mapping, uint32_t level, uint32_t tensor)
