@@ -125,25 +125,35 @@ static void import_attributes(ln_component_import *import, const ln_yaml_node *m
     }
 }
 
+/* A mapping whose `name` may stand for copies (`adder[0..3]`): its written
+ * name, the base name and the range. */
+static bool read_copies_entry(ln_component_import *import, const ln_yaml_node *node, const char *what,
+                              const char *const *keys, const char **name, const char **base,
+                              ln_component_range *range)
+{
+    if (!ln_yaml_expect_kind(node, LN_YAML_MAPPING, import->diagnostics, import->arena, what)) {
+        import->ok = false;
+        return false;
+    }
+    ln_yaml_warn_unknown_keys(node, import->diagnostics, what, keys);
+    *name = required_name(import, node, what);
+    if (!*name)
+        return false;
+    if (!ln_component_split_name(import->arena, import->diagnostics, *name, ln_yaml_find(node, "name")->location,
+                                 base, range)) {
+        import->ok = false;
+        return false;
+    }
+    return true;
+}
+
 static void import_subcomponent(ln_component_import *import, ln_component_class *component_class,
                                 const ln_yaml_node *node)
 {
-    if (!ln_yaml_expect_kind(node, LN_YAML_MAPPING, import->diagnostics, import->arena, "a subcomponent")) {
-        import->ok = false;
-        return;
-    }
-    ln_yaml_warn_unknown_keys(node, import->diagnostics, "a subcomponent", subcomponent_keys);
-    const char *name = required_name(import, node, "a subcomponent");
-    if (!name)
-        return;
-    const ln_yaml_node *name_node = ln_yaml_find(node, "name");
-    const char *base;
+    const char *name, *base;
     ln_component_range range;
-    if (!ln_component_split_name(import->arena, import->diagnostics, name, name_node->location, &base,
-                                 &range)) {
-        import->ok = false;
+    if (!read_copies_entry(import, node, "a subcomponent", subcomponent_keys, &name, &base, &range))
         return;
-    }
     const ln_yaml_node *class_node = ln_yaml_find(node, "class");
     if (!class_node || ln_yaml_is_null(class_node) || class_node->kind != LN_YAML_SCALAR) {
         ln_error(import->diagnostics, class_node ? class_node->location : node->location,
@@ -172,23 +182,10 @@ static const char *const subaction_scale_names[] = {"energy_scale", "repeat", "a
 
 static void import_part(ln_component_import *import, ln_component_action *action, const ln_yaml_node *node)
 {
-    if (!ln_yaml_expect_kind(node, LN_YAML_MAPPING, import->diagnostics, import->arena,
-                             "a subcomponent of an action")) {
-        import->ok = false;
-        return;
-    }
-    ln_yaml_warn_unknown_keys(node, import->diagnostics, "a subcomponent of an action", part_keys);
-    const char *name = required_name(import, node, "a subcomponent of an action");
-    if (!name)
-        return;
-    const ln_yaml_node *name_node = ln_yaml_find(node, "name");
-    const char *base;
+    const char *name, *base;
     ln_component_range range;
-    if (!ln_component_split_name(import->arena, import->diagnostics, name, name_node->location, &base,
-                                 &range)) {
-        import->ok = false;
+    if (!read_copies_entry(import, node, "a subcomponent of an action", part_keys, &name, &base, &range))
         return;
-    }
     ln_component_action_part *part = ln_component_action_add_part(action, import->arena);
     part->subcomponent = base;
     part->written_name = name;
