@@ -441,6 +441,50 @@ static void print_count(ln_printer *printer, const ln_nest_node *node)
         fprintf(printer->out, "[%" PRId64 "]", node->value);
 }
 
+static void write_component_head(ln_printer *printer, const ln_nest_node *node)
+{
+    print_name(printer, node->name);
+    print_count(printer, node);
+    fputs(" : ", printer->out);
+    print_name(printer, node->name2);
+    if (node->name3) {
+        fputc('(', printer->out);
+        print_name(printer, node->name3);
+        fputc(')', printer->out);
+    }
+}
+
+static void write_subcomponent_head(ln_printer *printer, const ln_nest_node *node)
+{
+    print_ranged_name(printer, node->name);
+    fputs(" : ", printer->out);
+    print_name(printer, node->name2);
+}
+
+/* A head, then `;`, the block on the same line when it fits, or the block
+ * below. The head goes through a buffer to know how much room is left. */
+static void print_headed_block(ln_printer *printer, const ln_nest_node *node, int depth,
+                               void (*write_head)(ln_printer *, const ln_nest_node *))
+{
+    char *head = NULL;
+    size_t head_size = 0;
+    FILE *stream = open_memstream(&head, &head_size);
+    if (!stream)
+        return;
+    ln_printer head_printer = {stream};
+    write_head(&head_printer, node);
+    if (fclose(stream) != 0) {
+        free(head);
+        return;
+    }
+    fputs(head, printer->out);
+    free(head);
+    if (block_is_empty(node))
+        fputc(';', printer->out);
+    else if (!print_inline_block(printer, node, 2 * (size_t)depth + head_size))
+        print_block(printer, node, depth);
+}
+
 static void print_node(ln_printer *printer, const ln_nest_node *node, int depth)
 {
     FILE *out = printer->out;
@@ -509,35 +553,9 @@ static void print_node(ln_printer *printer, const ln_nest_node *node, int depth)
         print_header(printer, node->kind == LN_NEST_MAPPING ? "mapping" : "search", node);
         print_block(printer, node, depth);
         break;
-    case LN_NEST_COMPONENT: {
-        /* The head goes through a buffer to know how much room is left. */
-        char *head = NULL;
-        size_t head_size = 0;
-        FILE *stream = open_memstream(&head, &head_size);
-        if (!stream)
-            break;
-        ln_printer head_printer = {stream};
-        print_name(&head_printer, node->name);
-        print_count(&head_printer, node);
-        fputs(" : ", stream);
-        print_name(&head_printer, node->name2);
-        if (node->name3) {
-            fputc('(', stream);
-            print_name(&head_printer, node->name3);
-            fputc(')', stream);
-        }
-        if (fclose(stream) != 0) {
-            free(head);
-            break;
-        }
-        fputs(head, out);
-        free(head);
-        if (block_is_empty(node))
-            fputc(';', out);
-        else if (!print_inline_block(printer, node, 2 * (size_t)depth + head_size))
-            print_block(printer, node, depth);
+    case LN_NEST_COMPONENT:
+        print_headed_block(printer, node, depth, write_component_head);
         break;
-    }
     case LN_NEST_CONTAINER:
         print_name(printer, node->name);
         print_count(printer, node);
@@ -552,28 +570,9 @@ static void print_node(ln_printer *printer, const ln_nest_node *node, int depth)
         }
         print_block(printer, node, depth);
         break;
-    case LN_NEST_SUBCOMPONENT: {
-        char *head = NULL;
-        size_t head_size = 0;
-        FILE *stream = open_memstream(&head, &head_size);
-        if (!stream)
-            break;
-        ln_printer head_printer = {stream};
-        print_ranged_name(&head_printer, node->name);
-        fputs(" : ", stream);
-        print_name(&head_printer, node->name2);
-        if (fclose(stream) != 0) {
-            free(head);
-            break;
-        }
-        fputs(head, out);
-        free(head);
-        if (block_is_empty(node))
-            fputc(';', out);
-        else if (!print_inline_block(printer, node, 2 * (size_t)depth + head_size))
-            print_block(printer, node, depth);
+    case LN_NEST_SUBCOMPONENT:
+        print_headed_block(printer, node, depth, write_subcomponent_head);
         break;
-    }
     case LN_NEST_ACTION: {
         print_name(printer, node->name);
         print_arguments(printer, node);
