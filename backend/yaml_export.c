@@ -1,5 +1,7 @@
 #include "backend/yaml_export.h"
 
+#include "backend/json_writer.h"
+
 #include "ir/component.h"
 
 #include <ctype.h>
@@ -68,28 +70,13 @@ static bool plain_string_ok(const char *text)
     return true;
 }
 
+/* JSON's string escapes are a subset of YAML's double-quoted ones, and the
+ * JSON writer also keeps control characters and stray bytes out of the
+ * output (libyaml, and so Timeloop, rejects both). */
 static void write_quoted(FILE *out, const char *text)
 {
     fputc('"', out);
-    for (const char *c = text; *c; c++) {
-        switch (*c) {
-        case '"':
-            fputs("\\\"", out);
-            break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        default:
-            fputc(*c, out);
-            break;
-        }
-    }
+    ln_json_write_escaped(out, text, strlen(text));
     fputc('"', out);
 }
 

@@ -302,6 +302,27 @@ static void test_unknown_constraint_origin_is_an_error(void **state)
     yaml_test_release(&yaml);
 }
 
+/* Text with control characters is written with escapes libyaml reads back,
+ * not raw (a raw carriage return or \x01 makes the file unreadable). */
+static void test_control_characters_round_trip_through_yaml(void **state)
+{
+    (void)state;
+    yaml_test original;
+    yaml_test_init(&original);
+    assert_true(yaml_test_load(&original, "compound_components:\n"
+                                          "  version: 0.4\n"
+                                          "  classes:\n"
+                                          "  - name: odd\n"
+                                          "    attributes: {label: \"cr\\rbell\\x07tab\\t\\u00e9\"}\n"));
+    yaml_test back;
+    through_yaml(&original.spec, &back);
+    const ln_component_class *component_class = ln_component_library_find(&back.spec.component_library, "odd");
+    assert_non_null(component_class);
+    assert_string_equal(component_class->attributes[0].value.text, "cr\rbell\x07tab\t\xc3\xa9");
+    yaml_test_release(&back);
+    yaml_test_release(&original);
+}
+
 /* What the language cannot say is refused with a message, not lost. */
 static void test_two_outputs_are_refused(void **state)
 {
@@ -328,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_every_construct_round_trips),
         cmocka_unit_test(test_reference_inputs_round_trip),
         cmocka_unit_test(test_two_outputs_are_refused),
+        cmocka_unit_test(test_control_characters_round_trip_through_yaml),
         cmocka_unit_test(test_yaml_with_mapping_marks_architecture_constraints),
         cmocka_unit_test(test_unknown_constraint_origin_is_an_error),
     };
