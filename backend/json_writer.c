@@ -234,3 +234,39 @@ void ln_json_null(ln_json_writer *writer)
     ln_json_before_value(writer);
     fputs("null", writer->out);
 }
+
+void ln_json_member_string(ln_json_writer *writer, const char *key, const char *value)
+{
+    ln_json_key(writer, key);
+    ln_json_string(writer, value);
+}
+
+void ln_json_member_double(ln_json_writer *writer, const char *key, double value)
+{
+    ln_json_key(writer, key);
+    ln_json_double(writer, value);
+}
+
+void ln_json_member_uint(ln_json_writer *writer, const char *key, uint64_t value)
+{
+    ln_json_key(writer, key);
+    ln_json_uint(writer, value);
+}
+
+void ln_json_member_int(ln_json_writer *writer, const char *key, int64_t value)
+{
+    ln_json_key(writer, key);
+    ln_json_int(writer, value);
+}
+
+void ln_json_member_bool(ln_json_writer *writer, const char *key, bool value)
+{
+    ln_json_key(writer, key);
+    ln_json_bool(writer, value);
+}
+
+void ln_json_member_null(ln_json_writer *writer, const char *key)
+{
+    ln_json_key(writer, key);
+    ln_json_null(writer);
+}

@@ -41,6 +41,14 @@ void ln_json_int(ln_json_writer *writer, int64_t value);
 void ln_json_bool(ln_json_writer *writer, bool value);
 void ln_json_null(ln_json_writer *writer);
 
+/* One "key": value member of an object. */
+void ln_json_member_string(ln_json_writer *writer, const char *key, const char *value);
+void ln_json_member_double(ln_json_writer *writer, const char *key, double value);
+void ln_json_member_uint(ln_json_writer *writer, const char *key, uint64_t value);
+void ln_json_member_int(ln_json_writer *writer, const char *key, int64_t value);
+void ln_json_member_bool(ln_json_writer *writer, const char *key, bool value);
+void ln_json_member_null(ln_json_writer *writer, const char *key);
+
 /* Writes `text` as the body of a JSON string (no quotes). */
 void ln_json_write_escaped(FILE *out, const char *text, size_t length);
 

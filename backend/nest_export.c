@@ -762,3 +762,15 @@ ln_nest_node *ln_nest_from_spec(const ln_spec *spec, ln_diagnostics *diagnostics
         ln_nest_node_append(program, search_node(spec));
     return program;
 }
+
+ln_nest_node *ln_nest_mapping_from_spec(const ln_spec *spec, const char *comment)
+{
+    ln_nest_node *program = node_of(LN_NEST_PROGRAM);
+    if (!spec->has_mapping || !spec->has_arch || !spec->has_problem)
+        return program;
+    ln_nest_node *mapping = mapping_node(spec);
+    if (comment)
+        ln_nest_node_add_comment(mapping, comment);
+    ln_nest_node_append(program, mapping);
+    return program;
+}

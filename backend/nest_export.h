@@ -26,4 +26,9 @@
  * more than one read-write tensor); free with ln_nest_node_free. */
 ln_nest_node *ln_nest_from_spec(const ln_spec *spec, ln_diagnostics *diagnostics);
 
+/* A program holding only the spec's mapping block (with `comment`, a
+ * `//` line, above it when not NULL), ready to paste into a program on the
+ * same problem and architecture. */
+ln_nest_node *ln_nest_mapping_from_spec(const ln_spec *spec, const char *comment);
+
 #endif

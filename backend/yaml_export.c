@@ -745,3 +745,10 @@ bool ln_write_yaml_spec(FILE *out, const ln_spec *spec)
     write_components(out, &spec->component_library);
     return !ferror(out);
 }
+
+bool ln_write_yaml_mapping(FILE *out, const ln_spec *spec)
+{
+    if (spec->has_mapping && spec->has_arch && spec->has_problem)
+        write_mapping(out, spec);
+    return !ferror(out);
+}

@@ -20,4 +20,8 @@
 /* False when the stream failed. */
 bool ln_write_yaml_spec(FILE *out, const ln_spec *spec);
 
+/* Only the mapping, as timeloop-mapper writes its .map.yaml: a `mapping:`
+ * list that timeloop-model reads with the rest of the inputs. */
+bool ln_write_yaml_mapping(FILE *out, const ln_spec *spec);
+
 #endif

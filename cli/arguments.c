@@ -14,6 +14,10 @@ static const struct {
     {"-o", LN_OPTION_OUTPUT, true},      {"--output", LN_OPTION_OUTPUT, true},
     {"--prefix", LN_OPTION_PREFIX, true}, {"--tables", LN_OPTION_TABLES, true},
     {"--to", LN_OPTION_TO, true},        {"--check", LN_OPTION_CHECK, false},
+    {"--threads", LN_OPTION_THREADS, true}, {"--time-limit", LN_OPTION_TIME_LIMIT, true},
+    {"--seed", LN_OPTION_SEED, true},     {"--algorithm", LN_OPTION_ALGORITHM, true},
+    {"--quiet", LN_OPTION_QUIET, false},  {"-q", LN_OPTION_QUIET, false},
+    {"--no-refine", LN_OPTION_NO_REFINE, false},
 };
 
 void ln_cli_arguments_release(ln_cli_arguments *arguments)
@@ -84,6 +88,24 @@ int ln_cli_parse_arguments(int argc, char **argv, const char *command, unsigned 
             break;
         case LN_OPTION_CHECK:
             arguments->check = true;
+            break;
+        case LN_OPTION_THREADS:
+            arguments->threads = value;
+            break;
+        case LN_OPTION_TIME_LIMIT:
+            arguments->time_limit = value;
+            break;
+        case LN_OPTION_SEED:
+            arguments->seed = value;
+            break;
+        case LN_OPTION_ALGORITHM:
+            arguments->algorithm = value;
+            break;
+        case LN_OPTION_QUIET:
+            arguments->quiet = true;
+            break;
+        case LN_OPTION_NO_REFINE:
+            arguments->no_refine = true;
             break;
         }
     }

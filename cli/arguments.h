@@ -14,6 +14,12 @@ enum {
     LN_OPTION_TABLES = 1u << 2, /* --tables DIR */
     LN_OPTION_TO = 1u << 3,     /* --to LANG */
     LN_OPTION_CHECK = 1u << 4,  /* --check */
+    LN_OPTION_THREADS = 1u << 5,    /* --threads N */
+    LN_OPTION_TIME_LIMIT = 1u << 6, /* --time-limit SECONDS */
+    LN_OPTION_SEED = 1u << 7,       /* --seed N */
+    LN_OPTION_ALGORITHM = 1u << 8,  /* --algorithm NAME */
+    LN_OPTION_QUIET = 1u << 9,      /* --quiet */
+    LN_OPTION_NO_REFINE = 1u << 10, /* --no-refine */
 };
 
 typedef struct ln_cli_arguments {
@@ -24,6 +30,12 @@ typedef struct ln_cli_arguments {
     const char *tables;
     const char *to;
     bool check;
+    const char *threads;    /* the values as written; NULL when not given */
+    const char *time_limit;
+    const char *seed;
+    const char *algorithm;
+    bool quiet;
+    bool no_refine;
 } ln_cli_arguments;
 
 /* Parses argv[1..argc) for `command`. Returns -1 when the command should

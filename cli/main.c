@@ -17,6 +17,8 @@ static void print_usage(FILE *out)
           "commands:\n"
           "  eval FILE...   evaluate the mapping given in the input files and write\n"
           "                 NAME.stats.txt, NAME.map.txt and NAME.json\n"
+          "  search FILE... find the best mapping (like timeloop-mapper) and write its\n"
+          "                 reports, NAME.map.yaml, NAME.map.nest and NAME.search.json\n"
           "  energy FILE... estimate every component's energy per action and area (the\n"
           "                 built-in Accelergy) and write NAME.ERT.yaml, NAME.ART.yaml\n"
           "                 and their summaries\n"
@@ -55,6 +57,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(command, "eval") == 0)
         return ln_command_eval(argc - 1, argv + 1);
+    if (strcmp(command, "search") == 0)
+        return ln_command_search(argc - 1, argv + 1);
     if (strcmp(command, "energy") == 0)
         return ln_command_energy(argc - 1, argv + 1);
     if (strcmp(command, "convert") == 0)

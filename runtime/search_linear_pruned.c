@@ -1,0 +1,34 @@
+/* Timeloop's linear_pruned search (search/linear-pruned.cpp): every
+ * factorization in order, and within it every distinct order, split and
+ * keep/bypass choice, keep/bypass fastest. When every keep/bypass choice of
+ * an order fails, the rest of the factorization is skipped: Timeloop's
+ * guess that its tiles cannot fit whatever the order. */
+#include "runtime/search.h"
+
+static void linear_start(ln_search_state *state)
+{
+    state->done = state->factorizations == 0;
+    if (!state->done)
+        ln_search_enter(state, 0);
+}
+
+static bool linear_next(ln_search_state *state, ln_search_position *position)
+{
+    if (state->done)
+        return false;
+    *position = state->position;
+    return true;
+}
+
+static void linear_report(ln_search_state *state, ln_search_outcome outcome)
+{
+    ln_search_after_report(state, outcome, true);
+    if (ln_search_advance_within(state))
+        return;
+    if (state->position.factorization + 1 < state->factorizations)
+        ln_search_enter(state, state->position.factorization + 1);
+    else
+        state->done = true;
+}
+
+const ln_search_algorithm ln_search_linear_pruned = {"linear_pruned", linear_start, linear_next, linear_report};
