@@ -155,19 +155,6 @@ static bool read_loop_constraint(ln_mapspace *mapspace, ln_diagnostics *diagnost
             note(diagnostics, level->order_source->location, "the first order");
             ok = false;
         } else {
-            uint32_t seen = 0;
-            for (uint32_t i = 0; i < constraint->permutation_count; i++)
-                seen |= 1u << constraint->permutation[i];
-            for (uint32_t i = 0; i < constraint->permutation_suffix_count; i++) {
-                if (seen & (1u << constraint->permutation_suffix[i])) {
-                    ln_error(diagnostics, constraint->location,
-                             "name each dimension once, either among the innermost loops or among the outermost",
-                             "dimension %s is both innermost and outermost in this loop order",
-                             problem->dimension_names[constraint->permutation_suffix[i]]);
-                    ok = false;
-                }
-                seen |= 1u << constraint->permutation_suffix[i];
-            }
             level->prefix_count = constraint->permutation_count;
             level->suffix_count = constraint->permutation_suffix_count;
             memcpy(level->prefix, constraint->permutation, constraint->permutation_count);
