@@ -591,6 +591,37 @@ static void test_mapspace_too_large(void **state)
     release(&test);
 }
 
+/* 8 tensors free at 16 levels: 128 keep/bypass bits, more than an id holds. */
+static void test_too_many_bypass_choices(void **state)
+{
+    (void)state;
+    mapspace_test test;
+    char problem[2048], arch[8192];
+    size_t used = (size_t)snprintf(problem, sizeof problem,
+                                   "problem:\n  shape:\n    name: Wide\n    dimensions: [A]\n    data_spaces:\n");
+    for (int t = 0; t < 8; t++)
+        used += (size_t)snprintf(problem + used, sizeof problem - used, "    - {name: T%d, projection: [[[A]]]%s}\n",
+                                 t, t == 7 ? ", read_write: true" : "");
+    snprintf(problem + used, sizeof problem - used, "  instance: {A: 2}\n");
+    used = (size_t)snprintf(arch, sizeof arch, "architecture:\n  version: 0.3\n  subtree:\n  - name: System\n    local:\n");
+    for (int level = 0; level < 17; level++)
+        used += (size_t)snprintf(arch + used, sizeof arch - used,
+                                 "    - {name: L%d, class: SRAM, attributes: {depth: 64, width: 8, datawidth: 8}}\n",
+                                 level);
+    snprintf(arch + used, sizeof arch - used, "    - {name: MACC, class: intmac, attributes: {datawidth: 8}}\n");
+    yaml_test_init(&test.yaml);
+    const char *names[] = {"problem.yaml", "arch.yaml"};
+    const char *texts[] = {problem, arch};
+    assert_true(yaml_test_load_texts(&test.yaml, 2, names, texts));
+    test.mapspace = ln_mapspace_create(&test.yaml.spec, &test.yaml.diagnostics);
+    assert_null(test.mapspace);
+    const ln_diagnostic *error =
+        yaml_test_find(&test.yaml, LN_SEVERITY_ERROR, "128 keep/bypass choices are free, more than the mapper can index");
+    assert_non_null(error);
+    assert_non_null(error->hint);
+    release(&test);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -610,6 +641,7 @@ int main(void)
         cmocka_unit_test(test_utilization_out_of_range),
         cmocka_unit_test(test_overbooking_out_of_range),
         cmocka_unit_test(test_mapspace_too_large),
+        cmocka_unit_test(test_too_many_bypass_choices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
