@@ -146,7 +146,15 @@ bool ln_search_advance_within(ln_search_state *state)
     return false;
 }
 
-void ln_search_after_report(ln_search_state *state, ln_search_outcome outcome, bool jump_on_failures)
+bool ln_search_next_position(ln_search_state *state, ln_search_position *position)
+{
+    if (state->done)
+        return false;
+    *position = state->position;
+    return true;
+}
+
+void ln_search_after_report(ln_search_state *state, ln_search_outcome outcome, ln_search_skip skip)
 {
     ln_search_position *position = &state->position;
     if (outcome == LN_SEARCH_VALID)
@@ -158,15 +166,21 @@ void ln_search_after_report(ln_search_state *state, ln_search_outcome outcome, b
         state->check_failures = 0;
         return;
     }
-    if (outcome == LN_SEARCH_CHECK_FAILED || outcome == LN_SEARCH_EVALUATION_FAILED)
+    bool counted = outcome == LN_SEARCH_CHECK_FAILED ||
+                   (skip == LN_SKIP_ON_ANY_FAILURE && outcome == LN_SEARCH_EVALUATION_FAILED);
+    if (counted)
         state->check_failures++;
-    if (position->bypass + 1 == state->bypass_choices) {
-        if (jump_on_failures && state->check_failures == state->bypass_choices) {
+    bool last = position->bypass + 1 == state->bypass_choices;
+    if (last) {
+        if (state->check_failures == state->bypass_choices) {
             position->split = state->tiling->splits - 1;
             position->permutation = state->tiling->permutations - 1;
         }
         state->check_failures = 0;
     }
-    if (outcome == LN_SEARCH_CONSTRUCTION_FAILED)
+    if (outcome == LN_SEARCH_CONSTRUCTION_FAILED) {
         position->bypass = state->bypass_choices - 1;
+        if (skip == LN_SKIP_ON_CHECK_FAILURES)
+            state->check_failures = 0;
+    }
 }

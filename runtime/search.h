@@ -106,11 +106,27 @@ void ln_visited_set_release(ln_visited_set *set);
  * used up (the caller then moves to another factorization). */
 bool ln_search_advance_within(ln_search_state *state);
 
-/* After a report, the bookkeeping Timeloop's searches share: a
- * construction failure skips the remaining keep/bypass choices; when every
- * keep/bypass choice of a (permutation, split) failed the checks, the
- * remaining permutations and splits are skipped too (`jump`). */
-void ln_search_after_report(ln_search_state *state, ln_search_outcome outcome, bool jump_on_failures);
+/* The `next` of the walks that keep their position in state->position:
+ * that position, until the algorithm is done. */
+bool ln_search_next_position(ln_search_state *state, ln_search_position *position);
+
+/* Which failures, all over the keep/bypass choices of an (order, split),
+ * make a search skip the factorization's remaining orders and splits. */
+typedef enum ln_search_skip {
+    /* Timeloop's guess: any failure, checks or model (its counter carries
+     * over a construction failure, as Timeloop's does). */
+    LN_SKIP_ON_ANY_FAILURE,
+    /* The safe rule: only failures of the capacity check, which no order
+     * or split can change; counted afresh for every (order, split). */
+    LN_SKIP_ON_CHECK_FAILURES,
+} ln_search_skip;
+
+/* After a report, the bookkeeping the linear walks share: a construction
+ * failure skips the remaining keep/bypass choices; when every keep/bypass
+ * choice of a (permutation, split) failed (as `skip` counts failures), the
+ * remaining permutations and splits are skipped too; a factorization
+ * rejected whole is left at once. */
+void ln_search_after_report(ln_search_state *state, ln_search_outcome outcome, ln_search_skip skip);
 
 /* The refinement after an algorithm (runtime/search_refinement.c). */
 typedef struct ln_refinement_control {

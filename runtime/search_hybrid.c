@@ -29,21 +29,13 @@ static void hybrid_start(ln_search_state *state)
     }
 }
 
-static bool hybrid_next(ln_search_state *state, ln_search_position *position)
-{
-    if (state->done)
-        return false;
-    *position = state->position;
-    return true;
-}
-
 static void hybrid_report(ln_search_state *state, ln_search_outcome outcome)
 {
-    ln_search_after_report(state, outcome, true);
+    ln_search_after_report(state, outcome, LN_SKIP_ON_ANY_FAILURE);
     if (ln_search_advance_within(state))
         return;
     if (!hybrid_draw(state))
         state->done = true;
 }
 
-const ln_search_algorithm ln_search_hybrid = {"hybrid", hybrid_start, hybrid_next, hybrid_report};
+const ln_search_algorithm ln_search_hybrid = {"hybrid", hybrid_start, ln_search_next_position, hybrid_report};

@@ -12,17 +12,9 @@ static void linear_start(ln_search_state *state)
         ln_search_enter(state, 0);
 }
 
-static bool linear_next(ln_search_state *state, ln_search_position *position)
-{
-    if (state->done)
-        return false;
-    *position = state->position;
-    return true;
-}
-
 static void linear_report(ln_search_state *state, ln_search_outcome outcome)
 {
-    ln_search_after_report(state, outcome, true);
+    ln_search_after_report(state, outcome, LN_SKIP_ON_ANY_FAILURE);
     if (ln_search_advance_within(state))
         return;
     if (state->position.factorization + 1 < state->factorizations)
@@ -31,4 +23,5 @@ static void linear_report(ln_search_state *state, ln_search_outcome outcome)
         state->done = true;
 }
 
-const ln_search_algorithm ln_search_linear_pruned = {"linear_pruned", linear_start, linear_next, linear_report};
+const ln_search_algorithm ln_search_linear_pruned = {"linear_pruned", linear_start, ln_search_next_position,
+                                                     linear_report};

@@ -25,14 +25,6 @@ static void random_pruned_start(ln_search_state *state)
         random_pruned_enter(state);
 }
 
-static bool random_pruned_next(ln_search_state *state, ln_search_position *position)
-{
-    if (state->done)
-        return false;
-    *position = state->position;
-    return true;
-}
-
 static void random_pruned_report(ln_search_state *state, ln_search_outcome outcome)
 {
     ln_search_position *position = &state->position;
@@ -72,5 +64,5 @@ static void random_pruned_report(ln_search_state *state, ln_search_outcome outco
     random_pruned_enter(state);
 }
 
-const ln_search_algorithm ln_search_random_pruned = {"random_pruned", random_pruned_start, random_pruned_next,
+const ln_search_algorithm ln_search_random_pruned = {"random_pruned", random_pruned_start, ln_search_next_position,
                                                      random_pruned_report};
