@@ -170,6 +170,35 @@ bool ln_write_search_report(FILE *out, const ln_spec *spec, const ln_search_resu
     }
     ln_json_end_array(json);
 
+    if (result->certificate.present) {
+        const ln_search_certificate *certificate = &result->certificate;
+        ln_json_key(json, "certificate");
+        ln_json_begin_object(json);
+        ln_json_member_bool(json, "optimal", certificate->optimal);
+        count_member(json, "factorizations_walked", certificate->factorizations_walked);
+        ln_json_key(json, "pruned");
+        ln_json_begin_object(json);
+        for (int rule = 0; rule < LN_PRUNING_RULE_COUNT; rule++) {
+            const ln_pruning_count *count = &certificate->pruned[rule];
+            ln_json_key(json, ln_pruning_rule_name((ln_pruning_rule)rule));
+            ln_json_begin_object(json);
+            ln_json_member_uint(json, "events", count->events);
+            count_member(json, "factorizations", count->factorizations);
+            count_member(json, "candidates", count->candidates);
+            ln_json_end_object(json);
+        }
+        ln_json_end_object(json);
+        if (certificate->has_lower_bound) {
+            ln_json_member_double(json, "lower_bound", certificate->lower_bound);
+            ln_json_member_double(json, "gap", result->found && certificate->lower_bound > 0
+                                                   ? result->best_metrics[0] / certificate->lower_bound - 1
+                                                   : NAN);
+        } else {
+            ln_json_member_null(json, "lower_bound");
+            ln_json_member_double(json, "gap", 0);
+        }
+        ln_json_end_object(json);
+    }
     ln_json_member_bool(json, "found", result->found);
     ln_json_key(json, "best");
     if (result->found && best) {

@@ -17,7 +17,7 @@ static const struct {
     {"--threads", LN_OPTION_THREADS, true}, {"--time-limit", LN_OPTION_TIME_LIMIT, true},
     {"--seed", LN_OPTION_SEED, true},     {"--algorithm", LN_OPTION_ALGORITHM, true},
     {"--quiet", LN_OPTION_QUIET, false},  {"-q", LN_OPTION_QUIET, false},
-    {"--no-refine", LN_OPTION_NO_REFINE, false},
+    {"--no-refine", LN_OPTION_NO_REFINE, false}, {"--pareto", LN_OPTION_PARETO, false},
 };
 
 void ln_cli_arguments_release(ln_cli_arguments *arguments)
@@ -106,6 +106,9 @@ int ln_cli_parse_arguments(int argc, char **argv, const char *command, unsigned 
             break;
         case LN_OPTION_NO_REFINE:
             arguments->no_refine = true;
+            break;
+        case LN_OPTION_PARETO:
+            arguments->pareto = true;
             break;
         }
     }

@@ -20,6 +20,7 @@ enum {
     LN_OPTION_ALGORITHM = 1u << 8,  /* --algorithm NAME */
     LN_OPTION_QUIET = 1u << 9,      /* --quiet */
     LN_OPTION_NO_REFINE = 1u << 10, /* --no-refine */
+    LN_OPTION_PARETO = 1u << 11,    /* --pareto */
 };
 
 typedef struct ln_cli_arguments {
@@ -36,6 +37,7 @@ typedef struct ln_cli_arguments {
     const char *algorithm;
     bool quiet;
     bool no_refine;
+    bool pareto;
 } ln_cli_arguments;
 
 /* Parses argv[1..argc) for `command`. Returns -1 when the command should

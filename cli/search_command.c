@@ -10,6 +10,7 @@
 
 #include "backend/nest_export.h"
 #include "backend/nest_printer.h"
+#include "backend/pareto_report.h"
 #include "backend/search_report.h"
 #include "backend/yaml_export.h"
 #include "cli/arguments.h"
@@ -23,7 +24,7 @@ static void print_search_usage(FILE *out)
 {
     fputs("usage: loopnest search FILE... [-o DIR] [--prefix NAME] [--threads N]\n"
           "                       [--time-limit SECONDS] [--seed N] [--algorithm NAME]\n"
-          "                       [--tables DIR] [--quiet]\n"
+          "                       [--pareto] [--tables DIR] [--quiet]\n"
           "\n"
           "Searches the mapspace for the best mapping (like timeloop-mapper) and writes\n"
           "its reports: DIR/NAME.stats.txt, NAME.map.txt and NAME.json as `eval` writes\n"
@@ -41,8 +42,11 @@ static void print_search_usage(FILE *out)
           "  --threads N        search threads (default: num_threads, else one per core)\n"
           "  --time-limit S     stop after S seconds (and report the best so far)\n"
           "  --seed N           seed of the random algorithms (default 1)\n"
-          "  --algorithm NAME   exhaustive, linear_pruned, random, random_pruned or hybrid\n"
+          "  --algorithm NAME   exhaustive, linear_pruned, random, random_pruned, hybrid, or\n"
+          "                     optimal (the proven best: docs/mapper.md)\n"
           "  --no-refine        keep the algorithm's best as it is (no local search)\n"
+          "  --pareto           the optimal search's whole energy-cycles Pareto front:\n"
+          "                     NAME.pareto.json (each point's mapping) and NAME.pareto.svg\n"
           "  --tables DIR       CSV energy/area tables preferred over the built-in models\n"
           "  -q, --quiet        no progress line\n"
           "  -h, --help         show this help\n"
@@ -142,7 +146,7 @@ static bool apply_options(const ln_cli_arguments *arguments, ln_search_settings 
         if (!ln_mapper_algorithm_known(arguments->algorithm)) {
             fprintf(stderr,
                     "loopnest: error: unknown search algorithm '%s'; the algorithms are exhaustive, "
-                    "linear_pruned, random, random_pruned and hybrid\n",
+                    "linear_pruned, random, random_pruned, hybrid and optimal\n",
                     arguments->algorithm);
             return false;
         }
@@ -150,6 +154,25 @@ static bool apply_options(const ln_cli_arguments *arguments, ln_search_settings 
     }
     if (arguments->no_refine)
         settings->refine = false;
+    if (arguments->pareto) {
+        if (arguments->algorithm && strcmp(arguments->algorithm, "optimal") != 0) {
+            fprintf(stderr, "loopnest: error: --pareto gives the front the optimal search proves; leave out "
+                            "--algorithm %s or give --algorithm optimal\n",
+                    arguments->algorithm);
+            return false;
+        }
+        for (uint32_t m = 0; m < settings->metric_count; m++)
+            if (settings->metrics[m] != LN_METRIC_DELAY && settings->metrics[m] != LN_METRIC_ENERGY &&
+                settings->metrics[m] != LN_METRIC_EDP) {
+                fprintf(stderr,
+                        "loopnest: error: --pareto ranks mappings by energy and cycles, so the best it reports "
+                        "needs optimization_metrics from delay, energy and edp (the inputs ask for %s)\n",
+                        ln_metric_name(settings->metrics[m]));
+                return false;
+            }
+        settings->algorithm = "optimal";
+        settings->pareto = true;
+    }
     return true;
 }
 
@@ -228,6 +251,18 @@ static bool write_search_json(FILE *out, const void *context)
     return ln_write_search_report(out, outputs->spec, outputs->result, outputs->best);
 }
 
+static bool write_pareto_json(FILE *out, const void *context)
+{
+    const search_outputs *outputs = context;
+    return ln_write_pareto_json(out, outputs->spec, outputs->result);
+}
+
+static bool write_pareto_svg(FILE *out, const void *context)
+{
+    const search_outputs *outputs = context;
+    return ln_write_pareto_svg(out, outputs->spec, outputs->result);
+}
+
 static void print_search_summary(const ln_search_result *result)
 {
     const ln_search_settings *settings = &result->settings;
@@ -241,14 +276,48 @@ static void print_search_summary(const ln_search_result *result)
            (unsigned long long)statistics->visited,
            result->seconds > 0 ? (double)statistics->visited / result->seconds : 0.0,
            (unsigned long long)statistics->evaluated, (unsigned long long)statistics->valid);
-    if (settings->refine)
+    if (settings->refine && !result->certificate.present)
         printf("  Refinement  : %llu neighbours tried, %llu improving steps\n",
                (unsigned long long)statistics->refinement_visited, (unsigned long long)statistics->refinement_steps);
+    if (result->certificate.present) {
+        const ln_search_certificate *certificate = &result->certificate;
+        char text[LN_COUNT_TEXT_SIZE];
+        ln_count total = certificate->factorizations_walked;
+        for (int rule = 0; rule < LN_PRUNING_RULE_COUNT; rule++)
+            total = ln_count_add_saturating(total, certificate->pruned[rule].factorizations);
+        printf("  Proof       : %s\n", certificate->optimal ? "optimal (every mapping evaluated or removed by a rule "
+                                                              "that cannot remove a best one)"
+                                                            : "not complete (cut short)");
+        printf("  Factorizations: %s", ln_count_format(total, text));
+        printf(" = %s walked", ln_count_format(certificate->factorizations_walked, text));
+        for (int rule = 0; rule < LN_PRUNING_RULE_COUNT; rule++)
+            if (certificate->pruned[rule].factorizations)
+                printf(" + %s %s", ln_count_format(certificate->pruned[rule].factorizations, text),
+                       ln_pruning_rule_name((ln_pruning_rule)rule));
+        printf("\n  Removed candidates:");
+        const char *separator = " ";
+        for (int rule = 0; rule < LN_PRUNING_RULE_COUNT; rule++)
+            if (certificate->pruned[rule].candidates) {
+                printf("%s%s %s", separator, ln_pruning_rule_name((ln_pruning_rule)rule),
+                       ln_count_format(certificate->pruned[rule].candidates, text));
+                separator = ", ";
+            }
+        printf("\n");
+        if (certificate->has_lower_bound && result->found)
+            printf("  Lower bound : %s >= %.6g (the best is %.3g%% above)\n", ln_metric_name(settings->metrics[0]),
+                   certificate->lower_bound, 100 * (result->best_metrics[0] / certificate->lower_bound - 1));
+    }
     if (result->found) {
         printf("  Best        :");
         for (uint32_t m = 0; m < settings->metric_count; m++)
             printf("%s %s %.6g", m ? "," : "", ln_metric_name(settings->metrics[m]), result->best_metrics[m]);
         printf("\n");
+    }
+    if (settings->pareto && result->pareto_count) {
+        const ln_pareto_point *fastest = &result->pareto[0], *leanest = &result->pareto[result->pareto_count - 1];
+        printf("  Pareto front: %u mappings, from %llu cycles at %.6g pJ to %llu cycles at %.6g pJ\n",
+               result->pareto_count, (unsigned long long)fastest->cycles, fastest->energy,
+               (unsigned long long)leanest->cycles, leanest->energy);
     }
 }
 
@@ -277,7 +346,7 @@ int ln_command_search(int argc, char **argv)
     ln_cli_arguments arguments;
     unsigned accepted = LN_OPTION_OUTPUT | LN_OPTION_PREFIX | LN_OPTION_TABLES | LN_OPTION_THREADS |
                         LN_OPTION_TIME_LIMIT | LN_OPTION_SEED | LN_OPTION_ALGORITHM | LN_OPTION_QUIET |
-                        LN_OPTION_NO_REFINE;
+                        LN_OPTION_NO_REFINE | LN_OPTION_PARETO;
     int parsed = ln_cli_parse_arguments(argc, argv, "search", accepted, print_search_usage,
                                         "give the .nest or YAML spec files to search", &arguments);
     if (parsed >= 0) {
@@ -334,8 +403,10 @@ int ln_command_search(int argc, char **argv)
         {".map.yaml", write_map_yaml, &outputs},
         {".map.nest", write_map_nest, &outputs},
         {".search.json", write_search_json, &outputs},
+        {".pareto.json", write_pareto_json, &outputs},
+        {".pareto.svg", write_pareto_svg, &outputs},
     };
-    size_t extra_count = sizeof extra / sizeof extra[0];
+    size_t extra_count = sizeof extra / sizeof extra[0] - (settings.pareto ? 0 : 2);
     if (!ln_cli_run_write_reports(&run, directory, arguments.prefix, extra, extra_count))
         goto done;
     print_search_summary(&result);

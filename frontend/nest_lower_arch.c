@@ -1063,7 +1063,7 @@ bool ln_nest_lower_search(ln_nest_lowering *lowering, const ln_nest_node *search
 {
     static const char *const metrics[] = {"delay", "energy", "edp", "last_level_accesses", "area"};
     static const char *const algorithms[] = {"hybrid", "linear_pruned", "random_pruned", "exhaustive",
-                                             "random"};
+                                             "random", "optimal"};
     size_t errors_before = lowering->diagnostics->error_count;
     ln_yaml_node *root = yaml_node(lowering, LN_YAML_MAPPING, search->location);
     ln_yaml_node *mapper = yaml_node(lowering, LN_YAML_MAPPING, search->location);

@@ -108,7 +108,7 @@ static bool import_metrics(ln_yaml_import *import, const ln_yaml_node *node)
 static bool import_algorithm(ln_yaml_import *import, const ln_yaml_node *node)
 {
     static const char *const algorithms[] = {"hybrid", "linear-pruned", "random-pruned",
-                                             "exhaustive", "random"};
+                                             "exhaustive", "random", "optimal"};
     const char *text = ln_yaml_get_text(node, import->diagnostics, import->arena, "'algorithm'");
     if (!text)
         return false;
@@ -128,7 +128,7 @@ static bool import_algorithm(ln_yaml_import *import, const ln_yaml_node *node)
         snprintf(hint, sizeof hint, "did you mean '%s'?", closest);
     else
         snprintf(hint, sizeof hint,
-                 "the algorithms are hybrid, linear_pruned, random_pruned, exhaustive and random");
+                 "the algorithms are hybrid, linear_pruned, random_pruned, exhaustive, random and optimal");
     ln_error(import->diagnostics, node->location, hint, "unknown search algorithm '%s'", text);
     return false;
 }

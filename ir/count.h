@@ -20,6 +20,12 @@ char *ln_count_format(ln_count value, char *buffer);
 /* a * b, or false when the product does not fit in 128 bits. */
 bool ln_count_multiply(ln_count a, ln_count b, ln_count *product);
 
+/* a + b, or LN_COUNT_MAX when the sum does not fit. */
+static inline ln_count ln_count_add_saturating(ln_count a, ln_count b)
+{
+    return a > LN_COUNT_MAX - b ? LN_COUNT_MAX : a + b;
+}
+
 double ln_count_to_double(ln_count value);
 
 #endif

@@ -57,7 +57,40 @@ const char *ln_search_stop_name(ln_search_stop stop)
         return "time_limit";
     case LN_SEARCH_STOP_INTERRUPTED:
         return "interrupted";
+    case LN_SEARCH_STOP_VISIT_LIMIT:
+        return "visit_limit";
     case LN_SEARCH_STOP_COUNT:
+        break;
+    }
+    return "unknown";
+}
+
+const char *ln_pruning_rule_name(ln_pruning_rule rule)
+{
+    switch (rule) {
+    case LN_PRUNE_EQUIVALENT:
+        return "equivalent_orders";
+    case LN_PRUNE_INFEASIBLE:
+        return "infeasible_factorization";
+    case LN_PRUNE_FANOUT:
+        return "fanout";
+    case LN_PRUNE_CAPACITY:
+        return "capacity";
+    case LN_PRUNE_CONSTRUCTION:
+        return "construction";
+    case LN_PRUNE_CHECK:
+        return "capacity_check";
+    case LN_PRUNE_CHECK_ALL_ORDERS:
+        return "capacity_check_all_orders";
+    case LN_PRUNE_BOUND:
+        return "lower_bound";
+    case LN_PRUNE_INNER_BOUND:
+        return "inner_levels_bound";
+    case LN_PRUNE_TENSOR_BOUND:
+        return "tensor_orders_bound";
+    case LN_PRUNE_CANDIDATE_BOUND:
+        return "candidate_bound";
+    case LN_PRUNING_RULE_COUNT:
         break;
     }
     return "unknown";
@@ -68,4 +101,7 @@ void ln_search_result_release(ln_search_result *result)
     free(result->improvements);
     result->improvements = NULL;
     result->improvement_count = 0;
+    free(result->pareto);
+    result->pareto = NULL;
+    result->pareto_count = 0;
 }

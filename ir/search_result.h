@@ -67,12 +67,59 @@ typedef enum ln_search_stop {
     LN_SEARCH_STOP_TIMEOUT,     /* timeout invalid mappings in a row */
     LN_SEARCH_STOP_TIME_LIMIT,  /* --time-limit */
     LN_SEARCH_STOP_INTERRUPTED, /* SIGINT or SIGTERM */
+    LN_SEARCH_STOP_VISIT_LIMIT, /* visit_limit candidates */
     LN_SEARCH_STOP_COUNT
 } ln_search_stop;
 
 const char *ln_search_stop_name(ln_search_stop stop);
 
 enum { LN_MAX_METRICS = 8 };
+
+/* The optimal search's rules for leaving candidates out, each argued in
+ * docs/mapper.md. */
+typedef enum ln_pruning_rule {
+    LN_PRUNE_EQUIVALENT,        /* orders and splits that differ only in unit loops */
+    LN_PRUNE_INFEASIBLE,        /* factorizations no order, split or keep choice can fit */
+    LN_PRUNE_FANOUT,            /* a fan-out's spatial factors exceed it (a subtree) */
+    LN_PRUNE_CAPACITY,          /* inner tiles overflow a level with what it must keep (a subtree) */
+    LN_PRUNE_CONSTRUCTION,      /* a candidate's loops do not fit a fan-out along an axis */
+    LN_PRUNE_CHECK,             /* a candidate's tiles do not fit, or a tensor is kept nowhere */
+    LN_PRUNE_CHECK_ALL_ORDERS,  /* every keep/bypass choice overflows: so do the other orders */
+    /* Lower bounds on the metrics no better than the best (or, for the
+     * Pareto front, dominated by a point of it): */
+    LN_PRUNE_BOUND,             /* compute cycles and compulsory traffic (a subtree) */
+    LN_PRUNE_INNER_BOUND,       /* the inner levels' least energy (a subtree) */
+    LN_PRUNE_TENSOR_BOUND,      /* each tensor's least energy over every order (a factorization) */
+    LN_PRUNE_CANDIDATE_BOUND,   /* tensors' energies known from a candidate with the same reuse */
+    LN_PRUNING_RULE_COUNT
+} ln_pruning_rule;
+
+const char *ln_pruning_rule_name(ln_pruning_rule rule);
+
+typedef struct ln_pruning_count {
+    uint64_t events;          /* times the rule fired */
+    ln_count factorizations;  /* whole factorizations it removed */
+    ln_count candidates;      /* candidates it removed (distinct mappings, or Timeloop's
+                                 equivalent ones for LN_PRUNE_EQUIVALENT) */
+} ln_pruning_count;
+
+/* What the optimal search covered: with `optimal` true, every mapping of
+ * the mapspace was evaluated or removed by one of the rules. */
+typedef struct ln_search_certificate {
+    bool present;
+    bool optimal;
+    ln_pruning_count pruned[LN_PRUNING_RULE_COUNT];
+    ln_count factorizations_walked; /* whose candidates were walked; each rule counts the ones it removed */
+    bool has_lower_bound;
+    double lower_bound;       /* on the first metric, over what was not covered */
+} ln_search_certificate;
+
+/* A point of the (energy, cycles) Pareto front. */
+typedef struct ln_pareto_point {
+    double energy;  /* pJ */
+    uint64_t cycles;
+    ln_mapping mapping;
+} ln_pareto_point;
 
 /* The best mapping improved. */
 typedef struct ln_search_improvement {
@@ -97,7 +144,10 @@ typedef struct ln_search_settings {
     bool filter_revisits;
     bool penalize_consecutive_bypass_fails;
     bool refine;             /* local search from each thread's best (loopnest's addition) */
+    bool pareto;             /* optimal search: every mapping of the (energy, cycles) front */
+    bool cold_start;         /* optimal search without the heuristic's first bound (tests the bounds alone) */
     double time_limit;       /* seconds; 0 disables */
+    uint64_t visit_limit;    /* candidates per thread; 0 disables (the optimal search's first pass) */
 } ln_search_settings;
 
 typedef struct ln_search_result {
@@ -113,6 +163,9 @@ typedef struct ln_search_result {
     double best_metrics[LN_MAX_METRICS];
     uint32_t improvement_count;
     ln_search_improvement *improvements; /* malloc'ed; ln_search_result_release frees it */
+    ln_search_certificate certificate;
+    uint32_t pareto_count;   /* by cycles, then energy */
+    ln_pareto_point *pareto; /* malloc'ed */
 } ln_search_result;
 
 void ln_search_result_release(ln_search_result *result);

@@ -286,6 +286,19 @@ void ln_engine_destroy(ln_engine *engine)
     free(engine);
 }
 
+void ln_engine_get_costs(const ln_engine *engine, ln_engine_costs *costs)
+{
+    memset(costs, 0, sizeof *costs);
+    costs->compute_energy = engine->compute_energy;
+    costs->network_latency = engine->network_latency;
+    for (uint32_t level = 0; level < engine->level_count; level++) {
+        costs->read_energy[level] = engine->levels[level].read_energy;
+        costs->fill_energy[level] = engine->levels[level].fill_energy;
+        costs->update_energy[level] = engine->levels[level].update_energy;
+        costs->leak_energy[level] = engine->levels[level].leak_energy;
+    }
+}
+
 size_t ln_engine_scratch_size(const ln_engine *engine)
 {
     return engine->scratch_size;
@@ -519,11 +532,18 @@ static void evaluate_storage_level(const ln_engine *engine, const ln_mapping *ma
 ln_evaluation_status ln_engine_evaluate(const ln_engine *engine, const ln_mapping *mapping, void *scratch,
                                         ln_evaluation *result)
 {
-    return ln_engine_evaluate_using(engine, mapping, scratch, result, LN_ANALYSIS_AUTOMATIC);
+    return ln_engine_evaluate_using(engine, mapping, scratch, result, LN_ANALYSIS_AUTOMATIC, (ln_tensor_mask)~0u);
+}
+
+ln_evaluation_status ln_engine_evaluate_tensors(const ln_engine *engine, const ln_mapping *mapping, void *scratch,
+                                                ln_evaluation *result, ln_tensor_mask tensors)
+{
+    return ln_engine_evaluate_using(engine, mapping, scratch, result, LN_ANALYSIS_AUTOMATIC, tensors);
 }
 
 ln_evaluation_status ln_engine_evaluate_using(const ln_engine *engine, const ln_mapping *mapping, void *scratch,
-                                              ln_evaluation *result, ln_analysis_method method)
+                                              ln_evaluation *result, ln_analysis_method method,
+                                              ln_tensor_mask tensors)
 {
     result->status = LN_EVALUATION_OK;
     result->failure_count = 0;
@@ -545,7 +565,7 @@ ln_evaluation_status ln_engine_evaluate_using(const ln_engine *engine, const ln_
     ln_tile_analysis *analysis = scratch;
     ln_evaluation_failure failure;
     if (!ln_tile_analysis_run(engine, mapping, &result->nest, (char *)scratch + engine->analysis_offset,
-                              analysis, method, &failure)) {
+                              analysis, method, tensors, &failure)) {
         add_failure(result, failure.status, failure.level, failure.tensor, 0, 0, "%s", failure.message);
         return result->status;
     }

@@ -32,6 +32,27 @@ size_t ln_engine_scratch_size(const ln_engine *engine);
 ln_evaluation_status ln_engine_evaluate(const ln_engine *engine, const ln_mapping *mapping,
                                         void *scratch, ln_evaluation *result);
 
+/* Evaluates only the data movement of `tensors` (a bit per tensor); the
+ * others move nothing. Each included tensor's accesses and energies are
+ * what ln_engine_evaluate gives it (the analysis is per tensor); cycles,
+ * capacities and totals are not those of the mapping. For searches that
+ * bound one tensor's cost. */
+ln_evaluation_status ln_engine_evaluate_tensors(const ln_engine *engine, const ln_mapping *mapping, void *scratch,
+                                                ln_evaluation *result, ln_tensor_mask tensors);
+
+/* The per-action costs the engine charges, for searches that bound what a
+ * mapping can cost before evaluating it (runtime/search_optimal.c). */
+typedef struct ln_engine_costs {
+    double compute_energy;                       /* pJ per compute */
+    uint64_t network_latency;                    /* cycles every run adds */
+    double read_energy[LN_MAX_STORAGE_LEVELS];   /* pJ per vector access */
+    double fill_energy[LN_MAX_STORAGE_LEVELS];
+    double update_energy[LN_MAX_STORAGE_LEVELS];
+    double leak_energy[LN_MAX_STORAGE_LEVELS];   /* pJ per cycle per leaking instance */
+} ln_engine_costs;
+
+void ln_engine_get_costs(const ln_engine *engine, ln_engine_costs *costs);
+
 /* Builds the loop nest Timeloop derives from a mapping: per storage level
  * (innermost first) the non-trivial spatial loops, then the non-trivial
  * temporal loops, each group in permutation order (innermost first), and a

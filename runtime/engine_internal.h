@@ -167,11 +167,12 @@ typedef enum ln_analysis_method {
  * analysis supports. */
 bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
                           const ln_loop_nest *nest, void *scratch, ln_tile_analysis *analysis,
-                          ln_analysis_method method, ln_evaluation_failure *failure);
+                          ln_analysis_method method, ln_tensor_mask tensors, ln_evaluation_failure *failure);
 
 /* ln_engine_evaluate with a chosen analysis. */
 ln_evaluation_status ln_engine_evaluate_using(const ln_engine *engine, const ln_mapping *mapping, void *scratch,
-                                              ln_evaluation *result, ln_analysis_method method);
+                                              ln_evaluation *result, ln_analysis_method method,
+                                              ln_tensor_mask tensors);
 
 /* The raw per-level records (Timeloop's nest-analysis output before the
  * tiling post-processing) from the closed form, perfect factorizations

@@ -14,19 +14,25 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/mapper_internal.h"
 #include "runtime/search.h"
 
 /* ------------------------------------------------------------------ */
 /* Settings and metrics                                                 */
 /* ------------------------------------------------------------------ */
 
+static bool is_optimal(const char *name)
+{
+    return strcmp(name, "optimal") == 0;
+}
+
 void ln_mapper_settings_from_spec(const ln_spec *spec, ln_search_settings *settings)
 {
     const ln_mapper_options *options = &spec->mapper;
     memset(settings, 0, sizeof *settings);
-    const ln_search_algorithm *algorithm =
-        ln_search_algorithm_named(options->present && options->algorithm ? options->algorithm : "hybrid");
-    settings->algorithm = algorithm ? algorithm->name : "hybrid";
+    const char *name = options->present && options->algorithm ? options->algorithm : "hybrid";
+    const ln_search_algorithm *algorithm = ln_search_algorithm_named(name);
+    settings->algorithm = is_optimal(name) ? "optimal" : algorithm ? algorithm->name : "hybrid";
     settings->metric_count = 1;
     settings->metrics[0] = LN_METRIC_EDP;
     settings->timeout = 1000;
@@ -55,7 +61,7 @@ void ln_mapper_settings_from_spec(const ln_spec *spec, ln_search_settings *setti
 
 bool ln_mapper_algorithm_known(const char *name)
 {
-    return ln_search_algorithm_named(name) != NULL;
+    return is_optimal(name) || ln_search_algorithm_named(name) != NULL;
 }
 
 double ln_mapper_metric(const ln_evaluation *evaluation, ln_metric metric)
@@ -109,66 +115,8 @@ bool ln_mapper_is_better(const double *candidate, const double *incumbent, uint3
 /* Shared state                                                         */
 /* ------------------------------------------------------------------ */
 
-typedef struct mapper_worker mapper_worker;
 
-typedef struct mapper_shared {
-    const ln_engine *engine;
-    const ln_mapspace *mapspace;
-    const ln_search_settings *settings;
-    const ln_search_algorithm *algorithm;
-    uint32_t threads;
-    uint64_t search_size; /* per thread */
-    ln_count mapspace_size;
-    double start;
-    /* 0 while running, else the ln_search_stop + 1 that ends every thread. */
-    atomic_int stop;
-
-    pthread_mutex_t mutex;
-    pthread_cond_t changed; /* a worker finished, or the barrier moved */
-    uint32_t running;
-
-    /* The best any thread has published, and its history. */
-    bool found;
-    double best_metrics[LN_MAX_METRICS];
-    uint32_t improvement_count, improvement_capacity;
-    ln_search_improvement *improvements;
-
-    /* The barrier of sync_interval. */
-    uint32_t active;
-    uint32_t arrived;
-    uint64_t generation;
-    bool global_found;
-    double global_metrics[LN_MAX_METRICS];
-    ln_mapping global_best;
-
-    mapper_worker *workers;
-} mapper_shared;
-
-struct mapper_worker {
-    mapper_shared *shared;
-    uint32_t index;
-    pthread_t thread;
-    bool started;
-    ln_search_state search;
-    ln_tiling tiling;
-    void *scratch;
-    ln_evaluation *evaluation;
-    ln_mapspace_point point;
-    ln_mapping candidate;
-    bool found;
-    ln_mapspace_point best_point;
-    ln_mapping best;
-    double best_metrics[LN_MAX_METRICS];
-    atomic_uint_fast64_t visited_now;
-    atomic_uint_fast64_t valid_now;
-    ln_search_statistics statistics;
-    ln_search_stop stop;
-    /* At the barrier: arrived in this generation. */
-    uint64_t arrived_generation;
-    bool deposited;
-};
-
-static double now_seconds(void)
+double ln_mapper_now(void)
 {
     struct timespec time;
     clock_gettime(CLOCK_MONOTONIC, &time);
@@ -228,7 +176,7 @@ static void tally_evaluation(ln_search_statistics *statistics, const ln_evaluati
 /* Publishing and the barrier                                           */
 /* ------------------------------------------------------------------ */
 
-static void publish(mapper_worker *worker, uint64_t visited)
+void ln_mapper_publish(mapper_worker *worker, uint64_t visited)
 {
     mapper_shared *shared = worker->shared;
     uint32_t metrics = shared->settings->metric_count;
@@ -246,7 +194,7 @@ static void publish(mapper_worker *worker, uint64_t visited)
         }
         if (shared->improvement_count < shared->improvement_capacity) {
             ln_search_improvement *entry = &shared->improvements[shared->improvement_count++];
-            entry->seconds = now_seconds() - shared->start;
+            entry->seconds = ln_mapper_now() - shared->start;
             entry->visited = visited;
             entry->thread = worker->index;
             memcpy(entry->metrics, worker->best_metrics, sizeof entry->metrics);
@@ -328,7 +276,7 @@ static void refinement_improved(ln_refinement_control *control, const ln_mapspac
     mapper_worker *worker = control->context;
     (void)point;
     memcpy(worker->best_metrics, metrics, sizeof worker->best_metrics);
-    publish(worker, worker->statistics.visited + worker->statistics.refinement_visited);
+    ln_mapper_publish(worker, worker->statistics.visited + worker->statistics.refinement_visited);
 }
 
 static void refine(mapper_worker *worker)
@@ -369,6 +317,12 @@ static void *worker_run(void *argument)
     memset(&previous, 0, sizeof previous);
     double metrics[LN_MAX_METRICS];
 
+    if (shared->optimal) {
+        ln_optimal_run_worker(worker);
+        leave(worker);
+        finish(worker);
+        return NULL;
+    }
     algorithm->start(search);
     for (;;) {
         int stop = atomic_load_explicit(&shared->stop, memory_order_relaxed);
@@ -386,6 +340,10 @@ static void *worker_run(void *argument)
         }
         if (settings->timeout && invalid >= settings->timeout) {
             worker->stop = LN_SEARCH_STOP_TIMEOUT;
+            break;
+        }
+        if (settings->visit_limit && visited >= settings->visit_limit) {
+            worker->stop = LN_SEARCH_STOP_VISIT_LIMIT;
             break;
         }
         if (!algorithm->next(search, &position)) {
@@ -452,7 +410,7 @@ static void *worker_run(void *argument)
             uint64_t all_visited = 0;
             for (uint32_t i = 0; i < shared->threads; i++)
                 all_visited += atomic_load_explicit(&shared->workers[i].visited_now, memory_order_relaxed);
-            publish(worker, all_visited);
+            ln_mapper_publish(worker, all_visited);
         } else if (counts) {
             since_improvement++;
         }
@@ -531,7 +489,7 @@ static void report_progress(mapper_shared *shared, const ln_mapper_control *cont
 {
     ln_mapper_progress progress;
     memset(&progress, 0, sizeof progress);
-    progress.seconds = now_seconds() - shared->start;
+    progress.seconds = ln_mapper_now() - shared->start;
     for (uint32_t i = 0; i < shared->threads; i++) {
         progress.visited += atomic_load_explicit(&shared->workers[i].visited_now, memory_order_relaxed);
         progress.valid += atomic_load_explicit(&shared->workers[i].valid_now, memory_order_relaxed);
@@ -568,7 +526,8 @@ bool ln_mapper_run(const ln_engine *engine, const ln_mapspace *mapspace, const l
         result->size = LN_COUNT_MAX;
 
     const ln_search_algorithm *algorithm = ln_search_algorithm_named(settings->algorithm);
-    if (!algorithm) {
+    bool optimal = is_optimal(settings->algorithm);
+    if (!algorithm && !optimal) {
         snprintf(error, error_size, "unknown search algorithm '%s'", settings->algorithm);
         return false;
     }
@@ -596,7 +555,34 @@ bool ln_mapper_run(const ln_engine *engine, const ln_mapspace *mapspace, const l
     pthread_cond_init(&shared->changed, NULL);
     shared->active = threads;
     shared->running = threads;
-    shared->start = now_seconds();
+    /* The optimal search starts with a bound from a quick heuristic search
+     * (the answer still comes from the proof's own walk). */
+    ln_search_result seed;
+    memset(&seed, 0, sizeof seed);
+    if (optimal && !settings->pareto && !settings->cold_start) {
+        ln_search_settings quick = *settings;
+        quick.algorithm = "random_pruned";
+        quick.refine = true;
+        quick.victory_condition = 200;
+        quick.timeout = 2000;
+        quick.search_size = 0;
+        /* A bound worth having costs a small part of the proof: where
+         * valid mappings are rare the rules above would not stop it. */
+        quick.visit_limit = 20000;
+        quick.time_limit = settings->time_limit > 0 && settings->time_limit < 2 ? settings->time_limit / 4 : 0.5;
+        char ignored[64];
+        if (!ln_mapper_run(engine, mapspace, &quick, control, &seed, ignored, sizeof ignored))
+            seed.found = false;
+    }
+    if (optimal && !ln_optimal_prepare(shared, &seed, error, error_size)) {
+        ln_optimal_release(shared);
+        pthread_cond_destroy(&shared->changed);
+        pthread_mutex_destroy(&shared->mutex);
+        free(workers);
+        free(shared);
+        return false;
+    }
+    shared->start = ln_mapper_now();
 
     ln_count factorizations = ln_mapspace_subspace_size(mapspace, LN_SUBSPACE_FACTORIZATION);
     uint64_t seed_state = settings->seed;
@@ -624,6 +610,9 @@ bool ln_mapper_run(const ln_engine *engine, const ln_mapspace *mapspace, const l
             ok = false;
         }
     }
+    /* An interrupt that came before the threads: they stop at once. */
+    if (control && control->interrupt && *control->interrupt)
+        request_stop(shared, LN_SEARCH_STOP_INTERRUPTED);
     for (uint32_t i = 0; i < threads && ok; i++) {
         int failed = pthread_create(&workers[i].thread, NULL, worker_run, &workers[i]);
         if (failed) {
@@ -652,7 +641,7 @@ bool ln_mapper_run(const ln_engine *engine, const ln_mapspace *mapspace, const l
         if (!running)
             break;
         wait_briefly(shared, 0.05);
-        double now = now_seconds();
+        double now = ln_mapper_now();
         if (control && control->interrupt && *control->interrupt)
             request_stop(shared, LN_SEARCH_STOP_INTERRUPTED);
         if (settings->time_limit > 0 && now - shared->start >= settings->time_limit)
@@ -666,7 +655,7 @@ bool ln_mapper_run(const ln_engine *engine, const ln_mapspace *mapspace, const l
         if (workers[i].started)
             pthread_join(workers[i].thread, NULL);
 
-    result->seconds = now_seconds() - shared->start;
+    result->seconds = ln_mapper_now() - shared->start;
     for (uint32_t i = 0; i < threads; i++) {
         mapper_worker *worker = &workers[i];
         add_statistics(&result->statistics, &worker->statistics);
@@ -678,6 +667,11 @@ bool ln_mapper_run(const ln_engine *engine, const ln_mapspace *mapspace, const l
             result->best = worker->best;
             memcpy(result->best_metrics, worker->best_metrics, sizeof result->best_metrics);
         }
+    }
+    if (optimal) {
+        ln_optimal_finish(shared, result);
+        ln_optimal_release(shared);
+        ln_search_result_release(&seed);
     }
     result->stop = overall_stop(result, atomic_load(&shared->stop));
     result->improvements = shared->improvements;

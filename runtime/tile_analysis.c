@@ -1229,7 +1229,7 @@ typedef enum ln_closed_form_outcome {
 
 static ln_closed_form_outcome closed_form_records(const ln_engine *engine, const ln_mapping *mapping,
                                                   const ln_loop_nest *nest, void *scratch_memory,
-                                                  ln_tile_analysis *analysis, bool collapse,
+                                                  ln_tile_analysis *analysis, bool collapse, ln_tensor_mask tensors,
                                                   ln_evaluation_failure *failure);
 
 static bool refuse_imperfect(const ln_loop_nest *nest, ln_evaluation_failure *failure)
@@ -1246,7 +1246,7 @@ static bool refuse_imperfect(const ln_loop_nest *nest, ln_evaluation_failure *fa
 
 bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
                           const ln_loop_nest *nest, void *scratch, ln_tile_analysis *analysis,
-                          ln_analysis_method method, ln_evaluation_failure *failure)
+                          ln_analysis_method method, ln_tensor_mask tensors, ln_evaluation_failure *failure)
 {
     /* The closed form needs every working set to keep its shape, which a
      * residual factor breaks: those mappings replay Timeloop's walk. The
@@ -1255,7 +1255,7 @@ bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
      * perfect mappings whose fan-outs the closed form cannot classify. */
     if (method != LN_ANALYSIS_SIMULATION) {
         ln_closed_form_outcome outcome =
-            closed_form_records(engine, mapping, nest, scratch, analysis, true, failure);
+            closed_form_records(engine, mapping, nest, scratch, analysis, true, tensors, failure);
         if (outcome == LN_CLOSED_FORM_DONE)
             return true;
         if (method == LN_ANALYSIS_CLOSED_FORM)
@@ -1272,7 +1272,8 @@ bool ln_tile_analysis_run(const ln_engine *engine, const ln_mapping *mapping,
 bool ln_tile_analysis_records(const ln_engine *engine, const ln_mapping *mapping, const ln_loop_nest *nest,
                               void *scratch, ln_tile_analysis *analysis, ln_evaluation_failure *failure)
 {
-    ln_closed_form_outcome outcome = closed_form_records(engine, mapping, nest, scratch, analysis, false, failure);
+    ln_closed_form_outcome outcome =
+        closed_form_records(engine, mapping, nest, scratch, analysis, false, (ln_tensor_mask)~0u, failure);
     if (outcome == LN_CLOSED_FORM_IMPERFECT)
         return refuse_imperfect(nest, failure);
     return outcome == LN_CLOSED_FORM_DONE;
@@ -1280,7 +1281,7 @@ bool ln_tile_analysis_records(const ln_engine *engine, const ln_mapping *mapping
 
 static ln_closed_form_outcome closed_form_records(const ln_engine *engine, const ln_mapping *mapping,
                                                   const ln_loop_nest *nest, void *scratch_memory,
-                                                  ln_tile_analysis *analysis, bool collapse,
+                                                  ln_tile_analysis *analysis, bool collapse, ln_tensor_mask tensors,
                                                   ln_evaluation_failure *failure)
 {
     ln_engine_scratch *scratch = scratch_memory;
@@ -1319,6 +1320,11 @@ static ln_closed_form_outcome closed_form_records(const ln_engine *engine, const
         ln_movement_tile *tiles = analysis->tiles[tensor_index];
         bool keep[LN_MAX_STORAGE_LEVELS];
         uint8_t bit = (uint8_t)(1u << tensor_index);
+        if (!(tensors & bit)) {
+            /* Left out (a search's bound looks at one tensor): no data. */
+            memset(tiles, 0, level_count * sizeof *tiles);
+            continue;
+        }
         bool kept_anywhere = false;
 
         for (uint32_t level = 0; level < level_count; level++) {

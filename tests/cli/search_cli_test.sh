@@ -39,7 +39,7 @@ for bad in "--threads 0" "--threads x" "--time-limit -1" "--time-limit soon" "--
   "$loopnest" search "$tutorial/05-conv1d-oc-3level-null.nest" $bad >"$work/bad" 2>&1; status=$?
   check "search $bad exits 2" [ $status -eq 2 ]
 done
-check "an unknown algorithm lists the known ones" contains "$work/bad" "exhaustive, linear_pruned, random, random_pruned and hybrid"
+check "an unknown algorithm lists the known ones" contains "$work/bad" "exhaustive, linear_pruned, random, random_pruned, hybrid and optimal"
 
 # The free-bypass exercise: 64 mappings.
 "$loopnest" search "$tutorial/05-conv1d-oc-3level-freebypass.nest" -o "$work/free" --prefix best \

@@ -43,12 +43,12 @@ typedef struct mapper_test {
     ln_search_result result;
 } mapper_test;
 
-static void start(mapper_test *test, const char *arch, const char *extra)
+static void start_problem(mapper_test *test, const char *problem, const char *arch, const char *extra)
 {
     memset(&test->result, 0, sizeof test->result);
     yaml_test_init(&test->yaml);
     const char *names[] = {"problem.yaml", "arch.yaml", "extra.yaml"};
-    const char *texts[] = {problem_text, arch, extra};
+    const char *texts[] = {problem, arch, extra};
     if (!yaml_test_load_texts(&test->yaml, extra ? 3 : 2, names, texts)) {
         yaml_test_dump(&test->yaml);
         fail_msg("the inputs do not load");
@@ -62,6 +62,11 @@ static void start(mapper_test *test, const char *arch, const char *extra)
     test->settings.refine = false;
     test->settings.metric_count = 1;
     test->settings.metrics[0] = LN_METRIC_ENERGY;
+}
+
+static void start(mapper_test *test, const char *arch, const char *extra)
+{
+    start_problem(test, problem_text, arch, extra);
 }
 
 static void run(mapper_test *test, const ln_mapper_control *control)
@@ -309,6 +314,156 @@ static void test_refinement_improves(void **state)
     stop(&test);
 }
 
+/* The optimal search proves the exhaustive search's best: the same
+ * metrics, a certificate in which every factorization was walked or
+ * removed by a rule, and the same mapping from a cold start and on three
+ * threads. */
+static void test_optimal_proves_the_exhaustive_best(void **state)
+{
+    (void)state;
+    mapper_test test;
+    start(&test, arch_text, NULL);
+    static const ln_metric metrics[] = {LN_METRIC_EDP, LN_METRIC_ENERGY, LN_METRIC_DELAY};
+    for (uint32_t m = 0; m < 3; m++) {
+        test.settings.metrics[0] = metrics[m];
+        test.settings.algorithm = "exhaustive";
+        test.settings.victory_condition = test.settings.timeout = test.settings.search_size = 0;
+        run(&test, NULL);
+        double exhaustive = test.result.best_metrics[0];
+        test.settings.algorithm = "optimal";
+        run(&test, NULL);
+        assert_true(test.result.found);
+        assert_true(test.result.certificate.present);
+        assert_true(test.result.certificate.optimal);
+        assert_false(test.result.certificate.has_lower_bound);
+        assert_true(test.result.best_metrics[0] == exhaustive);
+        const ln_search_certificate *certificate = &test.result.certificate;
+        ln_count total = certificate->factorizations_walked;
+        for (int rule = 0; rule < LN_PRUNING_RULE_COUNT; rule++)
+            total += certificate->pruned[rule].factorizations;
+        assert_true(total == ln_mapspace_subspace_size(test.mapspace, LN_SUBSPACE_FACTORIZATION));
+        assert_true(certificate->factorizations_walked > 0);
+        /* The same mapping without the heuristic's first bound, and on
+         * three threads. */
+        ln_mapping first = test.result.best;
+        test.settings.cold_start = true;
+        run(&test, NULL);
+        assert_memory_equal(&test.result.best, &first, sizeof first);
+        test.settings.cold_start = false;
+        test.settings.threads = 3;
+        run(&test, NULL);
+        assert_memory_equal(&test.result.best, &first, sizeof first);
+        assert_true(test.result.best_metrics[0] == exhaustive);
+        test.settings.threads = 1;
+    }
+    stop(&test);
+}
+
+/* Cut short, the optimal search still answers with the best it knows and
+ * a lower bound below it; the certificate says it is not complete. */
+static void test_optimal_cut_short(void **state)
+{
+    (void)state;
+    mapper_test test;
+    start(&test, arch_text, NULL);
+    test.settings.metrics[0] = LN_METRIC_EDP;
+    test.settings.algorithm = "optimal";
+    test.settings.cold_start = true;
+    interrupted = 1;
+    ln_mapper_control control = {&interrupted, NULL, NULL, 0};
+    run(&test, &control);
+    interrupted = 0;
+    assert_int_equal(test.result.stop, LN_SEARCH_STOP_INTERRUPTED);
+    assert_true(test.result.certificate.present);
+    assert_false(test.result.certificate.optimal);
+    assert_true(test.result.certificate.has_lower_bound);
+    assert_true(test.result.certificate.lower_bound > 0);
+
+    stop(&test);
+
+    /* A larger layer, with the heuristic's bound and a time limit that
+     * ends the walk early: the best known, above the lower bound. */
+    start_problem(&test,
+                  "problem:\n"
+                  "  shape:\n"
+                  "    name: Larger\n"
+                  "    dimensions: [C, K, R, P]\n"
+                  "    data_spaces:\n"
+                  "    - {name: Weights, projection: [[[C]], [[K]], [[R]]]}\n"
+                  "    - {name: Inputs, projection: [[[C]], [[R], [P]]]}\n"
+                  "    - {name: Outputs, projection: [[[K]], [[P]]], read_write: true}\n"
+                  "  instance: {C: 32, K: 64, R: 3, P: 56}\n",
+                  arch_text, NULL);
+    test.settings.metrics[0] = LN_METRIC_EDP;
+    test.settings.algorithm = "optimal";
+    test.settings.time_limit = 0.3;
+    run(&test, NULL);
+    assert_int_equal(test.result.stop, LN_SEARCH_STOP_TIME_LIMIT);
+    assert_true(test.result.found);
+    assert_true(test.result.certificate.present);
+    assert_false(test.result.certificate.optimal);
+    assert_true(test.result.certificate.has_lower_bound);
+    assert_true(test.result.certificate.lower_bound > 0);
+    assert_true(test.result.certificate.lower_bound <= test.result.best_metrics[0]);
+    stop(&test);
+}
+
+/* The Pareto front: no point dominates another, sorted by cycles, its
+ * least energy and least cycles the optimal search's bests. */
+static const char *const bandwidth_arch_text =
+    "architecture:\n"
+    "  version: 0.3\n"
+    "  subtree:\n"
+    "  - name: System\n"
+    "    local:\n"
+    "    - {name: MainMemory, class: DRAM, attributes: {width: 64, datawidth: 8}}\n"
+    "    - {name: Buffer, class: SRAM, attributes: {depth: 64, width: 8, datawidth: 8, read_bandwidth: 1}}\n"
+    "    subtree:\n"
+    "    - name: PE[0..3]\n"
+    "      attributes: {meshX: 2}\n"
+    "      local:\n"
+    "      - {name: RF, class: regfile, attributes: {depth: 16, width: 8, datawidth: 8}}\n"
+    "      - {name: MACC, class: intmac, attributes: {datawidth: 8}}\n";
+
+static void test_optimal_pareto_front(void **state)
+{
+    (void)state;
+    mapper_test test;
+    /* The buffer's bandwidth makes the mappings that use it least slower:
+     * energy and cycles trade. */
+    start(&test, bandwidth_arch_text, NULL);
+    test.settings.algorithm = "optimal";
+    test.settings.metrics[0] = LN_METRIC_ENERGY;
+    run(&test, NULL);
+    double least_energy = test.result.best_metrics[0];
+    test.settings.metrics[0] = LN_METRIC_DELAY;
+    run(&test, NULL);
+    double least_cycles = test.result.best_metrics[0];
+    test.settings.pareto = true;
+    run(&test, NULL);
+    assert_true(test.result.certificate.optimal);
+    uint32_t count = test.result.pareto_count;
+    assert_true(count >= 2);
+    const ln_pareto_point *front = test.result.pareto;
+    for (uint32_t i = 0; i + 1 < count; i++) {
+        assert_true(front[i].cycles < front[i + 1].cycles);
+        assert_true(front[i].energy > front[i + 1].energy);
+    }
+    assert_true((double)front[0].cycles == least_cycles);
+    assert_true(front[count - 1].energy == least_energy);
+    /* Each point's mapping has its metrics. */
+    void *scratch = calloc(1, ln_engine_scratch_size(test.engine));
+    ln_evaluation *evaluation = calloc(1, sizeof *evaluation);
+    for (uint32_t i = 0; i < count; i++) {
+        assert_int_equal(ln_engine_evaluate(test.engine, &front[i].mapping, scratch, evaluation), LN_EVALUATION_OK);
+        assert_true(evaluation->energy == front[i].energy);
+        assert_true(evaluation->cycles == front[i].cycles);
+    }
+    free(evaluation);
+    free(scratch);
+    stop(&test);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +474,9 @@ int main(void)
         cmocka_unit_test(test_time_limit_and_interrupt),
         cmocka_unit_test(test_no_valid_mapping),
         cmocka_unit_test(test_refinement_improves),
+        cmocka_unit_test(test_optimal_proves_the_exhaustive_best),
+        cmocka_unit_test(test_optimal_cut_short),
+        cmocka_unit_test(test_optimal_pareto_front),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

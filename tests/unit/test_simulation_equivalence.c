@@ -450,8 +450,8 @@ static void check_mapping(const ln_spec *spec, const ln_engine *engine, const ln
 
     /* Whole evaluations. */
     static ln_evaluation evaluation_a, evaluation_b;
-    ln_engine_evaluate_using(engine, mapping, scratch, &evaluation_a, LN_ANALYSIS_CLOSED_FORM);
-    ln_engine_evaluate_using(engine, mapping, scratch, &evaluation_b, LN_ANALYSIS_SIMULATION);
+    ln_engine_evaluate_using(engine, mapping, scratch, &evaluation_a, LN_ANALYSIS_CLOSED_FORM, (ln_tensor_mask)~0u);
+    ln_engine_evaluate_using(engine, mapping, scratch, &evaluation_b, LN_ANALYSIS_SIMULATION, (ln_tensor_mask)~0u);
     compare_evaluations(&c, &evaluation_a, &evaluation_b);
     totals->mismatches += c.mismatches ? 1 : 0;
 }
@@ -728,7 +728,7 @@ static void simulated_mappings_match_timeloop(void **state)
         assert_non_null(result);
 
         /* Only the simulation handles these. */
-        assert_int_equal(ln_engine_evaluate_using(engine, &spec->mapping, scratch, result, LN_ANALYSIS_CLOSED_FORM),
+        assert_int_equal(ln_engine_evaluate_using(engine, &spec->mapping, scratch, result, LN_ANALYSIS_CLOSED_FORM, (ln_tensor_mask)~0u),
                          LN_EVALUATION_UNSUPPORTED);
         assert_int_equal(ln_engine_evaluate(engine, &spec->mapping, scratch, result), LN_EVALUATION_OK);
 
