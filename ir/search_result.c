@@ -70,6 +70,8 @@ const char *ln_pruning_rule_name(ln_pruning_rule rule)
     switch (rule) {
     case LN_PRUNE_EQUIVALENT:
         return "equivalent_orders";
+    case LN_PRUNE_SAME_REUSE:
+        return "same_reuse_orders";
     case LN_PRUNE_INFEASIBLE:
         return "infeasible_factorization";
     case LN_PRUNE_FANOUT:

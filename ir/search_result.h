@@ -79,6 +79,7 @@ enum { LN_MAX_METRICS = 8 };
  * docs/mapper.md. */
 typedef enum ln_pruning_rule {
     LN_PRUNE_EQUIVALENT,        /* orders and splits that differ only in unit loops */
+    LN_PRUNE_SAME_REUSE,        /* orders every tensor reuses alike (the same accesses) */
     LN_PRUNE_INFEASIBLE,        /* factorizations no order, split or keep choice can fit */
     LN_PRUNE_FANOUT,            /* a fan-out's spatial factors exceed it (a subtree) */
     LN_PRUNE_CAPACITY,          /* inner tiles overflow a level with what it must keep (a subtree) */

@@ -26,7 +26,21 @@
 #include "runtime/mapper_internal.h"
 #include "runtime/mapspace_internal.h"
 
-enum { MAX_ITEM_SLOTS = 3, REFRESH_EVERY = 256, MEMO_SIZE = 1024, KEY_WORDS = 2 * LN_MAX_TILING_LEVELS + 2 };
+enum {
+    MAX_ITEM_SLOTS = 3,
+    REFRESH_EVERY = 256,
+    MEMO_SIZE = 1024,
+    KEY_WORDS = 2 * LN_MAX_TILING_LEVELS + 2,
+    MAX_CLASSED_ORDERS = 5040, /* 7!: a level with more free loops walks every order */
+    CLASS_TABLE_SIZE = 16384,
+};
+
+/* An order class seen at a level: every tensor's loops inside its first
+ * relevant one. */
+typedef struct class_slot {
+    uint32_t generation;
+    uint64_t inside[2];
+} class_slot;
 
 /* A keyed tensor's energy under one key. */
 typedef struct memo_entry {
@@ -62,6 +76,7 @@ typedef struct optimal_shared {
     ln_engine_costs costs;
     uint32_t dimensions, tensors, slot_count;
     uint8_t slot_level[LN_MAX_TILING_LEVELS]; /* tiling level of each walk slot */
+    uint32_t top_tiling;                      /* the outermost level's temporal tiling level */
     walk_dimension walk[LN_MAX_DIMENSIONS];
     ln_arena arena;
 
@@ -127,6 +142,12 @@ typedef struct optimal_worker {
     ln_search_certificate certificate;
     ln_tiling tiling;
     ln_tiling partial; /* a partial walk completed for its bound (cut_inside) */
+    /* Per temporal level, the orders walked (order_classes), and the set
+     * that finds them. */
+    uint32_t *class_orders[LN_MAX_TILING_LEVELS];
+    uint32_t class_count[LN_MAX_TILING_LEVELS];
+    struct class_slot *class_table;
+    uint32_t class_generation;
     ln_mapspace_point point;
     ln_mapspace_point probe;
     ln_mapping probe_mapping;
@@ -158,17 +179,22 @@ static uint32_t index_of(const walk_dimension *walk, uint32_t value)
     return low;
 }
 
-/* The walk order: fan-outs (outermost first), then temporal levels from
- * the innermost outward. */
+/* The walk order: fan-outs (outermost first: they fix the compute
+ * cycles), the outermost level's loops (they fix its traffic, the largest
+ * cost), then the other temporal levels from the innermost outward (each
+ * fixes the tiles of its level); the last one takes what remains. */
 static void order_slots(optimal_shared *optimal)
 {
     const ln_mapspace *mapspace = optimal->mapspace;
     uint32_t count = 0;
+    uint32_t top = (uint32_t)mapspace->temporal_tiling[mapspace->arch->storage_count - 1];
+    optimal->top_tiling = top;
     for (uint32_t t = mapspace->tiling_level_count; t-- > 0;)
         if (mapspace->levels[t].spatial)
             optimal->slot_level[count++] = (uint8_t)t;
+    optimal->slot_level[count++] = (uint8_t)top;
     for (uint32_t t = 0; t < mapspace->tiling_level_count; t++)
-        if (!mapspace->levels[t].spatial)
+        if (!mapspace->levels[t].spatial && t != top)
             optimal->slot_level[count++] = (uint8_t)t;
     optimal->slot_count = count;
 }
@@ -740,22 +766,41 @@ static void permutation_of(uint8_t *items, uint32_t length, uint32_t index)
     }
 }
 
+/* What a tensor bound sums (tensor_bound). */
+typedef struct bound_mode {
+    uint32_t cut;  /* the tensor's energy at storage levels up to `cut` (UINT32_MAX: all) */
+    /* Below the outermost level: also what the level feeding `cut`'s tiles
+     * spends on them, and beyond `outer` (what the caller counts for the
+     * outermost level) what the outermost level spends when it feeds them. */
+    bool feeder;
+    double outer;
+} bound_mode;
+
+static double level_energy(const ln_evaluation *evaluation, uint32_t t, uint32_t level)
+{
+    const ln_tensor_level_stats *stats = &evaluation->levels[level].tensors[t];
+    return stats->energy * stats->utilized_instances + stats->temporal_reduction_energy * stats->utilized_instances +
+           stats->address_generation_energy * (double)stats->utilized_clusters;
+}
+
 /* A lower bound on what tensor `t` can cost over every order, split and
- * keep/bypass choice of the factorization in search->tiling: the least it
- * costs over a set of choices that holds a cheapest one for it. A tensor
- * whose ranks each follow one dimension reuses its tile most when at every
- * level its irrelevant loops stand innermost (docs/mapper.md); a sliding
- * one (p + r) tries every order of its relevant loops too. Splits, fan-out
- * orders and the tensor's own keep/bypass choices are all tried. NAN when
- * there are too many choices to try: the caller falls back to the
- * compulsory traffic. */
-static double tensor_bound(optimal_worker *search, const ln_tiling *tiling, uint32_t t, uint32_t cut)
+ * keep/bypass choice of the factorization in `tiling` (its levels' free
+ * orders as the caller arranged them): the least it costs over a set of
+ * choices that holds a cheapest one for it. A tensor whose ranks each
+ * follow one dimension reuses its tile most when at every level its
+ * irrelevant loops stand innermost (docs/mapper.md); a sliding one (p + r)
+ * tries every order of its relevant loops too. Splits, fan-out orders and
+ * the tensor's own keep/bypass choices are all tried. NAN when there are
+ * too many choices to try: the caller falls back to the compulsory
+ * traffic. */
+static double tensor_bound(optimal_worker *search, const ln_tiling *tiling, uint32_t t, const bound_mode *mode)
 {
     optimal_shared *optimal = search->shared;
     const ln_mapspace *mapspace = optimal->mapspace;
     mapper_worker *worker = search->worker;
     uint32_t dimensions = optimal->dimensions;
-    bound_axis axes[3 * LN_MAX_TILING_LEVELS];
+    uint32_t cut = mode->cut;
+    bound_axis axes[3 * LN_MAX_TILING_LEVELS + 1];
     uint32_t axis_count = 0;
     uint64_t combinations = 1;
     /* The base: every order arranged for t, every split at its first. */
@@ -798,6 +843,8 @@ static double tensor_bound(optimal_worker *search, const ln_tiling *tiling, uint
         if (combinations > MAX_BOUND_EVALUATIONS)
             return NAN;
     }
+    uint32_t top = mapspace->arch->storage_count - 1;
+    ln_tensor_mask bit = (ln_tensor_mask)(1u << t);
     for (uint32_t level = 0; level < mapspace->arch->storage_count; level++)
         probe->keep[level] = mapspace->fixed_keep[level];
     for (uint32_t k = 0; k < mapspace->free_bypass_count; k++) {
@@ -811,13 +858,11 @@ static double tensor_bound(optimal_worker *search, const ln_tiling *tiling, uint
         if (combinations > MAX_BOUND_EVALUATIONS)
             return NAN;
     }
-    /* Below the outermost level, the levels that may feed `cut`'s tiles:
-     * up to the first that must keep the tensor. */
-    uint32_t top = mapspace->arch->storage_count - 1;
+    /* The levels that may feed `cut`'s tiles: up to the first that must
+     * keep the tensor. */
     uint8_t sources[LN_MAX_STORAGE_LEVELS];
     uint32_t source_count = 0;
-    ln_tensor_mask bit = (ln_tensor_mask)(1u << t);
-    if (cut < top) {
+    if (mode->feeder && cut < top) {
         for (uint32_t level = cut + 1; level <= top; level++) {
             bool forced = mapspace->fixed_keep[level] & bit, free = false;
             for (uint32_t k = 0; k < mapspace->free_bypass_count && !forced; k++)
@@ -835,7 +880,6 @@ static double tensor_bound(optimal_worker *search, const ln_tiling *tiling, uint
             return NAN;
     }
     bool read_write = mapspace->problem->tensors[t].read_write;
-    double compulsory = cut < top ? compulsory_energy(optimal, t) : 0;
     ln_mapspace_point base = *probe;
     double least = INFINITY;
     for (uint64_t combination = 0; combination < combinations; combination++) {
@@ -859,32 +903,37 @@ static double tensor_bound(optimal_worker *search, const ln_tiling *tiling, uint
             }
         }
         ln_candidate_rejection rejection;
-        if (ln_mapspace_check(mapspace, tiling, probe, &rejection) == LN_CANDIDATE_CONSTRUCTION_FAILED)
+        if (ln_mapspace_check(mapspace, tiling, probe, &rejection) == LN_CANDIDATE_CONSTRUCTION_FAILED) {
             continue;
+        }
         ln_mapspace_write_mapping(mapspace, probe, &search->probe_mapping);
         /* The model counts every access even when the tiles do not fit, so
          * such a choice still bounds the tensor's cost. */
-        ln_evaluation_status status = ln_engine_evaluate_tensors(
-            worker->shared->engine, &search->probe_mapping, worker->scratch, worker->evaluation, (ln_tensor_mask)(1u << t));
+        ln_evaluation_status status = ln_engine_evaluate_tensors(worker->shared->engine, &search->probe_mapping,
+                                                                 worker->scratch, worker->evaluation, bit);
         if (status != LN_EVALUATION_OK && status != LN_EVALUATION_CAPACITY &&
             status != LN_EVALUATION_MIN_UTILIZATION)
             return NAN;
         double energy = tensor_energy(worker->evaluation, t, cut);
-        if (cut < top) {
-            /* What the feeding level spends on `cut`'s tiles: its reads of
-             * them (its updates from them for a read-write tensor; its
-             * reads then also drain upward, which outer loops change). */
-            const ln_level_evaluation *feeder = &worker->evaluation->levels[source];
-            const ln_tensor_level_stats *stats = &feeder->tensors[t];
-            double expansion = (double)(stats->utilized_x * stats->utilized_y);
-            double per_cluster = read_write ? stats->vector_updates * feeder->update_energy
-                                            : stats->vector_reads * feeder->read_energy;
-            double fed = stats->utilized_instances > 0 && expansion > 0
-                             ? per_cluster * (double)stats->utilized_clusters / expansion * stats->utilized_instances
-                             : 0;
-            /* The outermost level's part is already in the compulsory
-             * traffic the caller adds. */
-            energy += source < top ? fed : fmax(fed - compulsory, 0.0);
+        if (mode->feeder && cut < top) {
+            if (source < top) {
+                /* What the feeding level spends on `cut`'s tiles: its reads
+                 * of them (its updates from them for a read-write tensor;
+                 * its reads then also drain upward, which outer loops
+                 * change). */
+                const ln_level_evaluation *feeder = &worker->evaluation->levels[source];
+                const ln_tensor_level_stats *stats = &feeder->tensors[t];
+                double expansion = (double)(stats->utilized_x * stats->utilized_y);
+                double per_cluster = read_write ? stats->vector_updates * feeder->update_energy
+                                                : stats->vector_reads * feeder->read_energy;
+                if (stats->utilized_instances > 0 && expansion > 0)
+                    energy +=
+                        per_cluster * (double)stats->utilized_clusters / expansion * stats->utilized_instances;
+            } else {
+                /* Fed by the outermost level: all it spends on the tensor,
+                 * beyond what the caller counts there. */
+                energy += fmax(level_energy(worker->evaluation, t, top) - mode->outer, 0.0);
+            }
         }
         if (energy < least)
             least = energy;
@@ -963,7 +1012,8 @@ static bool cut_by_energy(optimal_worker *search)
         for (uint32_t t = 0; t < optimal->tensors; t++) {
             if ((pass == 0) != optimal->keyed[t])
                 continue;
-            double least = tensor_bound(search, &search->tiling, t, UINT32_MAX);
+            bound_mode whole = {UINT32_MAX, false, 0};
+            double least = tensor_bound(search, &search->tiling, t, &whole);
             if (!isnan(least) && least > search->tensor_least[t])
                 search->tensor_least[t] = least;
             bound.energy = bound_energy(search);
@@ -1082,6 +1132,76 @@ static void remember_candidate(optimal_worker *search, const ln_evaluation *eval
     }
 }
 
+/* The orders of temporal level `level` worth walking, into
+ * search->class_orders (indices into the level's free orders) and
+ * search->class_count; 0 when every order is walked. Where every tensor is
+ * keyed, two orders with the same loops inside each tensor's first
+ * relevant one give every tensor the same accesses, so the same energy and
+ * cycles (docs/mapper.md): the first of each class stands for the rest (it
+ * is the one a tie would keep). */
+static uint32_t order_classes(optimal_worker *search, uint32_t level)
+{
+    const optimal_shared *optimal = search->shared;
+    const ln_tiling *tiling = &search->tiling;
+    uint32_t length = tiling->order_length[level];
+    search->class_count[level] = 0;
+    if (optimal->mapspace->levels[level].spatial || length < 2 || length > 7)
+        return 0;
+    for (uint32_t t = 0; t < optimal->tensors; t++)
+        if (!optimal->keyed[t])
+            return 0;
+    if (!search->class_table) {
+        search->class_table = calloc(CLASS_TABLE_SIZE, sizeof *search->class_table);
+        if (!search->class_table)
+            return 0;
+    }
+    if (!search->class_orders[level]) {
+        search->class_orders[level] = malloc(MAX_CLASSED_ORDERS * sizeof *search->class_orders[level]);
+        if (!search->class_orders[level])
+            return 0;
+    }
+    if (++search->class_generation == 0) {
+        memset(search->class_table, 0, CLASS_TABLE_SIZE * sizeof *search->class_table);
+        search->class_generation = 1;
+    }
+    uint32_t dimensions = optimal->dimensions, begin = tiling->order_begin[level];
+    uint32_t orders = factorial_of(length), count = 0;
+    const uint32_t *factors = tiling->factors[level];
+    for (uint32_t p = 0; p < orders; p++) {
+        uint8_t order[LN_MAX_DIMENSIONS];
+        memcpy(order, tiling->order[level], dimensions);
+        permutation_of(order + begin, length, p);
+        uint64_t inside[2] = {0, 0};
+        for (uint32_t t = 0; t < optimal->tensors; t++) {
+            uint64_t mask = 0;
+            for (uint32_t i = 0; i < dimensions; i++) {
+                uint8_t d = order[i];
+                if (factors[d] == 1)
+                    continue;
+                if (optimal->relevant[t] & (1u << d))
+                    break;
+                mask |= 1u << d;
+            }
+            inside[t / 4] |= mask << (16 * (t % 4));
+        }
+        uint64_t hash = (inside[0] * 0x9e3779b97f4a7c15ull) ^ (inside[1] * 0xc2b2ae3d27d4eb4full);
+        for (uint32_t probe = 0;; probe++) {
+            class_slot *slot = &search->class_table[(hash + probe) & (CLASS_TABLE_SIZE - 1)];
+            if (slot->generation != search->class_generation) {
+                slot->generation = search->class_generation;
+                slot->inside[0] = inside[0];
+                slot->inside[1] = inside[1];
+                search->class_orders[level][count++] = p;
+                break;
+            }
+            if (slot->inside[0] == inside[0] && slot->inside[1] == inside[1])
+                break;
+        }
+    }
+    search->class_count[level] = count;
+    return count;
+}
+
 static void visit_factorization(optimal_worker *search)
 {
     mapper_worker *worker = search->worker;
@@ -1114,7 +1234,24 @@ static void visit_factorization(optimal_worker *search)
     ln_candidate_rejection rejection;
     double metrics[LN_MAX_METRICS];
     search->memo_generation++;
-    for (ln_count p = 0; p < tiling->permutations; p++) {
+    ln_count walked_orders = 1;
+    for (uint32_t t = 0; t < mapspace->tiling_level_count; t++) {
+        uint32_t classes = order_classes(search, t);
+        walked_orders *= classes ? classes : factorial_of(tiling->order_length[t]);
+    }
+    count_pruned(search, LN_PRUNE_SAME_REUSE, 0, (tiling->permutations - walked_orders) * tiling->splits * bypasses);
+    for (ln_count walked = 0; walked < walked_orders; walked++) {
+        ln_count p = 0, radix = 1, rest = walked;
+        for (uint32_t t = 0; t < mapspace->tiling_level_count; t++) {
+            uint32_t length = tiling->order_length[t];
+            if (length < 2)
+                continue;
+            uint32_t orders = factorial_of(length), classes = search->class_count[t];
+            uint32_t index = (uint32_t)(rest % (classes ? classes : orders));
+            rest /= classes ? classes : orders;
+            p += (ln_count)(classes ? search->class_orders[t][index] : index) * radix;
+            radix *= orders;
+        }
         for (ln_count s = 0; s < tiling->splits; s++) {
             if (stopped(search))
                 return;
@@ -1178,8 +1315,8 @@ static void visit_factorization(optimal_worker *search)
             if (check_failures == bypasses) {
                 /* The check depends only on the factors and keep/bypass:
                  * every other order and split fails it too. */
-                ln_count rest = tiling->permutations * tiling->splits - (p * tiling->splits + s + 1);
-                count_pruned(search, LN_PRUNE_CHECK_ALL_ORDERS, 0, rest * bypasses);
+                ln_count others = walked_orders * tiling->splits - (walked * tiling->splits + s + 1);
+                count_pruned(search, LN_PRUNE_CHECK_ALL_ORDERS, 0, others * bypasses);
                 return;
             }
         }
@@ -1193,7 +1330,7 @@ static void visit_factorization(optimal_worker *search)
 /* Tiles of storage level `level` with only the tensors a constraint makes
  * it keep overflow it? (All tiling levels up to its temporal one are
  * assigned when the walk completes that one.) */
-static bool forced_tiles_overflow(const optimal_worker *search, uint32_t level)
+static bool forced_tiles_overflow(const optimal_worker *search, uint32_t level, bool from_above)
 {
     const optimal_shared *optimal = search->shared;
     const ln_mapspace *mapspace = optimal->mapspace;
@@ -1204,11 +1341,13 @@ static bool forced_tiles_overflow(const optimal_worker *search, uint32_t level)
     uint32_t temporal = (uint32_t)mapspace->temporal_tiling[level];
     uint64_t extents[LN_MAX_DIMENSIONS];
     for (uint32_t d = 0; d < optimal->dimensions; d++)
-        extents[d] = 1;
-    for (uint32_t j = 0; j < optimal->slot_count; j++)
-        if (optimal->slot_level[j] <= temporal)
+        extents[d] = from_above ? mapspace->dimensions[d].bound : 1;
+    for (uint32_t j = 0; j < optimal->slot_count; j++) {
+        bool inside = optimal->slot_level[j] <= temporal;
+        if (inside != from_above)
             for (uint32_t d = 0; d < optimal->dimensions; d++)
-                extents[d] *= search->factors[j][d];
+                extents[d] = from_above ? extents[d] / search->factors[j][d] : extents[d] * search->factors[j][d];
+    }
     double confidence = storage->allow_overbooking ? mapspace->confidence[level] : 1.0;
     uint64_t required = 0;
     for (uint32_t t = 0; t < optimal->tensors; t++) {
@@ -1231,21 +1370,15 @@ static bool forced_tiles_overflow(const optimal_worker *search, uint32_t level)
     return required > storage->effective_size;
 }
 
-/* The walk has assigned every fan-out and the temporal levels up to
- * storage level `cut` (slots [0, slot]): true when no completion can beat
- * the best. A keyed tensor costs at the levels up to `cut` at least what it
- * costs there when every loop still unassigned stands at the outermost
- * level, its irrelevant loops innermost (its tiles at `cut` then change the
- * fewest times, and everything below follows those changes:
- * docs/mapper.md), and above `cut` at least its compulsory traffic. The
- * outermost level's order constraints are relaxed: a bound may range over
- * more mappings than the mapspace holds. */
-static bool cut_inside(optimal_worker *search, uint32_t slot, uint32_t cut)
+/* A partial walk (slots [0, slot] assigned: every fan-out, the outermost
+ * level's loops, maybe inner levels) completed for a bound: the loops
+ * still unassigned all at level `holder` (below the outermost), the orders
+ * of `holder` and of the outermost level all free (a bound may range over
+ * more mappings than the mapspace holds). */
+static void complete_partially(optimal_worker *search, uint32_t slot, uint32_t holder)
 {
     optimal_shared *optimal = search->shared;
     const ln_mapspace *mapspace = optimal->mapspace;
-    if (!optimal->energy_matters)
-        return false;
     ln_tiling *tiling = &search->partial;
     uint32_t dimensions = optimal->dimensions;
     for (uint32_t level = 0; level < mapspace->tiling_level_count; level++)
@@ -1253,35 +1386,103 @@ static bool cut_inside(optimal_worker *search, uint32_t slot, uint32_t cut)
             tiling->factors[level][d] = 1;
     for (uint32_t j = 0; j <= slot; j++)
         memcpy(tiling->factors[optimal->slot_level[j]], search->factors[j], sizeof tiling->factors[0]);
-    uint32_t top = (uint32_t)mapspace->temporal_tiling[mapspace->arch->storage_count - 1];
+    uint32_t rest = (uint32_t)mapspace->temporal_tiling[holder];
     for (uint32_t d = 0; d < dimensions; d++)
-        tiling->factors[top][d] = optimal->walk[d].divisors[search->remaining[d]];
+        tiling->factors[rest][d] = optimal->walk[d].divisors[search->remaining[d]];
     ln_mapspace_arrange(mapspace, tiling);
-    for (uint32_t d = 0; d < dimensions; d++)
-        tiling->order[top][d] = (uint8_t)d;
-    tiling->order_begin[top] = 0;
-    tiling->order_length[top] = (uint8_t)dimensions;
+    uint32_t relaxed[2] = {optimal->top_tiling, rest};
+    for (uint32_t i = 0; i < 2; i++) {
+        for (uint32_t d = 0; d < dimensions; d++)
+            tiling->order[relaxed[i]][d] = (uint8_t)d;
+        tiling->order_begin[relaxed[i]] = 0;
+        tiling->order_length[relaxed[i]] = (uint8_t)dimensions;
+    }
+}
 
-    bounds bound = lower_bounds(search, optimal->slot_count);
+/* The energy no mapping of the factorization so far avoids: computes, and
+ * leakage over the compute cycles. */
+static double fixed_energy_of(const optimal_worker *search, bounds bound)
+{
+    const optimal_shared *optimal = search->shared;
     double compute_cycles = bound.cycles - (double)optimal->costs.network_latency;
     double energy = optimal->computes * optimal->costs.compute_energy;
-    for (uint32_t level = 0; level < mapspace->arch->storage_count; level++)
+    for (uint32_t level = 0; level < optimal->mapspace->arch->storage_count; level++)
         energy += optimal->costs.leak_energy[level] * compute_cycles;
-    double least[LN_MAX_TENSORS];
+    return energy;
+}
+
+/* The walk has assigned every fan-out, the outermost level's loops and the
+ * temporal levels up to storage level `cut` (slots [0, slot]): true when
+ * no completion can beat the best. A keyed tensor costs at the levels up
+ * to `cut` at least what it costs there when every loop still unassigned
+ * stands just above `cut`, its irrelevant loops innermost (its tiles at
+ * `cut` then change the fewest times, and everything below follows those
+ * changes: docs/mapper.md); the level that feeds those tiles spends at
+ * least its reads of them; the outermost level at least the compulsory
+ * traffic. */
+static bool cut_inside(optimal_worker *search, uint32_t slot, uint32_t cut)
+{
+    optimal_shared *optimal = search->shared;
+    const ln_mapspace *mapspace = optimal->mapspace;
+    if (!optimal->energy_matters)
+        return false;
+    complete_partially(search, slot, mapspace->arch->storage_count - 2);
+    bounds bound = lower_bounds(search, optimal->slot_count);
+    double energy = fixed_energy_of(search, bound);
+    double compulsory[LN_MAX_TENSORS];
     for (uint32_t t = 0; t < optimal->tensors; t++) {
-        least[t] = compulsory_energy(optimal, t);
-        energy += least[t];
+        compulsory[t] = compulsory_energy(optimal, t);
+        energy += compulsory[t];
     }
     for (uint32_t t = 0; t < optimal->tensors; t++) {
         if (!optimal->keyed[t])
             continue;
-        double inside = tensor_bound(search, tiling, t, cut);
+        bound_mode mode = {cut, true, compulsory[t]};
+        double inside = tensor_bound(search, &search->partial, t, &mode);
         if (isnan(inside) || isinf(inside))
             continue;
         energy += inside;
         bound.energy = energy;
         if (bounds_cut(search, bound))
             return true;
+    }
+    return false;
+}
+
+/* A fan-out's factors are assigned (slot `slot`): does some order and
+ * split its constraints allow fit them along X and along Y? (The walk
+ * checks only their product against the whole fan-out.) */
+static bool fanout_fits(optimal_worker *search, uint32_t slot)
+{
+    optimal_shared *optimal = search->shared;
+    const ln_mapspace *mapspace = optimal->mapspace;
+    uint32_t level_index = optimal->slot_level[slot];
+    const tiling_level_spec *level = &mapspace->levels[level_index];
+    ln_tiling *tiling = &search->partial;
+    uint32_t dimensions = optimal->dimensions;
+    for (uint32_t l = 0; l < mapspace->tiling_level_count; l++)
+        for (uint32_t d = 0; d < LN_MAX_DIMENSIONS; d++)
+            tiling->factors[l][d] = 1;
+    memcpy(tiling->factors[level_index], search->factors[slot], sizeof tiling->factors[0]);
+    ln_mapspace_arrange(mapspace, tiling);
+    uint32_t begin = tiling->order_begin[level_index], length = tiling->order_length[level_index];
+    uint32_t orders = factorial_of(length);
+    for (uint32_t p = 0; p < orders; p++) {
+        uint8_t order[LN_MAX_DIMENSIONS];
+        memcpy(order, tiling->order[level_index], dimensions);
+        permutation_of(order + begin, length, p);
+        for (uint32_t s = 0; s < tiling->split_choices[level_index]; s++) {
+            uint32_t split = tiling->split_base[level_index] + s;
+            uint64_t x = 1, y = 1;
+            for (uint32_t i = 0; i < dimensions; i++) {
+                if (i < split)
+                    x *= search->factors[slot][order[i]];
+                else
+                    y *= search->factors[slot][order[i]];
+            }
+            if (x <= level->fanout_x && y <= level->fanout_y)
+                return true;
+        }
     }
     return false;
 }
@@ -1294,13 +1495,28 @@ static void finish_slot(optimal_worker *search, uint32_t slot)
     const optimal_shared *optimal = search->shared;
     const ln_mapspace *mapspace = optimal->mapspace;
     const tiling_level_spec *level = &mapspace->levels[optimal->slot_level[slot]];
-    if (!level->spatial && forced_tiles_overflow(search, level->storage_level)) {
+    /* (The outermost level's tiles are the whole tensors, whatever the
+     * walk: it is assigned first, before the inner levels this check
+     * multiplies.) */
+    bool outermost = optimal->slot_level[slot] == optimal->top_tiling;
+    if (!level->spatial && !outermost && forced_tiles_overflow(search, level->storage_level, false)) {
         count_pruned(search, LN_PRUNE_CAPACITY, completions(search, slot + 1, 0), 0);
+        return;
+    }
+    if (level->spatial && !fanout_fits(search, slot)) {
+        count_pruned(search, LN_PRUNE_FANOUT, completions(search, slot + 1, 0), 0);
         return;
     }
     if (cut_by_bound(search, slot + 1)) {
         count_pruned(search, LN_PRUNE_BOUND,
                      completions(search, slot + 1, 0), 0);
+        return;
+    }
+    /* With the outermost level's loops assigned, the level below holds
+     * everything else: its tiles are known. */
+    if (outermost && mapspace->arch->storage_count > 1 &&
+        forced_tiles_overflow(search, mapspace->arch->storage_count - 2, true)) {
+        count_pruned(search, LN_PRUNE_CAPACITY, completions(search, slot + 1, 0), 0);
         return;
     }
     /* Inner levels settled with two or more temporal levels still open
@@ -1408,12 +1624,16 @@ void ln_optimal_run_worker(mapper_worker *worker)
             if (removed_by >= 0)
                 continue;
             const tiling_level_spec *level = &mapspace->levels[optimal->slot_level[j]];
-            if (level->spatial && product > level->fanout_x * level->fanout_y)
+            if (level->spatial && (product > level->fanout_x * level->fanout_y || !fanout_fits(search, j)))
                 removed_by = LN_PRUNE_FANOUT;
-            else if (!level->spatial && forced_tiles_overflow(search, level->storage_level))
+            else if (!level->spatial && optimal->slot_level[j] != optimal->top_tiling &&
+                     forced_tiles_overflow(search, level->storage_level, false))
                 removed_by = LN_PRUNE_CAPACITY;
             else if (cut_by_bound(search, j + 1))
                 removed_by = LN_PRUNE_BOUND;
+            else if (optimal->slot_level[j] == optimal->top_tiling && mapspace->arch->storage_count > 1 &&
+                     forced_tiles_overflow(search, mapspace->arch->storage_count - 2, true))
+                removed_by = LN_PRUNE_CAPACITY;
             else if (!level->spatial && (uint32_t)level->storage_level + 2 < mapspace->arch->storage_count &&
                      cut_inside(search, j, (uint32_t)level->storage_level))
                 removed_by = LN_PRUNE_INNER_BOUND;
@@ -1541,6 +1761,9 @@ void ln_optimal_finish(mapper_shared *shared, ln_search_result *result)
         if (search) {
             free(search->front);
             free(search->memo);
+            free(search->class_table);
+            for (uint32_t t = 0; t < LN_MAX_TILING_LEVELS; t++)
+                free(search->class_orders[t]);
             free(search);
             shared->workers[i].optimal = NULL;
         }

@@ -834,11 +834,17 @@ static void generate_deep_spec(text *out)
         }
         put(out, "  - {target: L%u, type: bypass, keep: [%s], bypass: [%s]}\n", level, keep, bypass);
     }
-    static const char *const names[] = {"L3", "L2", "L1", "L0"};
-    char name_table[4][16];
-    for (uint32_t i = 0; i < 4; i++)
-        snprintf(name_table[i], sizeof name_table[i], "%s", names[i]);
-    generate_tables(out, name_table, 4);
+    /* Half of them with a costly outermost level, as in real designs, so
+     * that its traffic decides. */
+    bool costly = draw(2) == 0;
+    put(out, "ERT:\n  version: 0.2\n  tables:\n");
+    for (uint32_t level = 4; level-- > 0;) {
+        uint32_t scale = costly && level == 3 ? 100 : 1;
+        put(out, "    System.L%u: {read: {energy: %u}, write: {energy: %u}, update: {energy: %u}, leak: {energy: %g}}\n",
+            level, scale * (1 + draw(20)), scale * (1 + draw(20)), scale * (1 + draw(20)),
+            draw(3) == 0 ? 0.01 * (1 + draw(5)) : 0.0);
+    }
+    put(out, "    System.MACC: {compute: {energy: %u}}\n", 1 + draw(3));
 }
 
 static uint64_t space_size(const char *yaml)
