@@ -612,26 +612,14 @@ static void refresh_bound(optimal_worker *search)
         memcpy(search->bound, shared_best, sizeof search->bound);
 }
 
-/* True when nothing under the walk so far can beat the best (or join the
- * Pareto front). Strict: a completion equal to the best is kept, so ties
- * are settled by walk order whatever the threads do. */
+static bool bounds_cut(const optimal_worker *search, bounds bound);
+
+/* True when nothing under the walk so far (slots [0, slot) assigned) can
+ * beat the best or join the Pareto front, by the cycles and compulsory
+ * traffic alone. */
 static bool cut_by_bound(const optimal_worker *search, uint32_t slot)
 {
-    bounds bound = lower_bounds(search, slot);
-    if (search->settings->pareto) {
-        for (uint32_t i = 0; i < search->front_count; i++) {
-            const pareto_entry *point = &search->front[i];
-            if (point->energy <= bound.energy && (double)point->cycles <= bound.cycles &&
-                (point->energy < bound.energy || (double)point->cycles < bound.cycles))
-                return true;
-        }
-        return false;
-    }
-    if (!search->bound_known)
-        return false;
-    double values[LN_MAX_METRICS];
-    metric_bounds(search, bound, values);
-    return compare(values, search->bound, search->metric_count) > 0;
+    return bounds_cut(search, lower_bounds(search, slot));
 }
 
 /* ------------------------------------------------------------------ */
@@ -880,10 +868,20 @@ static double tensor_bound(optimal_worker *search, const ln_tiling *tiling, uint
             return NAN;
     }
     bool read_write = mapspace->problem->tensors[t].read_write;
-    ln_mapspace_point base = *probe;
+    /* Each choice below rewrites what it sets: the base orders of the
+     * permuted levels, their splits and the keep masks. */
+    uint8_t base_order[3 * LN_MAX_TILING_LEVELS + 1][LN_MAX_DIMENSIONS];
+    for (uint32_t a = 0; a < axis_count; a++)
+        if (axes[a].kind == 0)
+            memcpy(base_order[a], probe->order[axes[a].level], dimensions);
+    ln_tensor_mask base_keep[LN_MAX_STORAGE_LEVELS];
+    memcpy(base_keep, probe->keep, sizeof base_keep);
     double least = INFINITY;
     for (uint64_t combination = 0; combination < combinations; combination++) {
-        *probe = base;
+        memcpy(probe->keep, base_keep, sizeof base_keep);
+        for (uint32_t a = 0; a < axis_count; a++)
+            if (axes[a].kind == 0)
+                memcpy(probe->order[axes[a].level], base_order[a], dimensions);
         uint64_t rest = combination;
         uint32_t source = top;
         for (uint32_t a = 0; a < axis_count; a++) {
@@ -962,7 +960,8 @@ static bool stopped(const optimal_worker *search)
 }
 
 /* True when (cycles, energy) bounds cannot beat the best or join the
- * front. */
+ * front. Strict: a completion equal to the best (or to a front point) is
+ * kept, so ties are settled by walk order whatever the threads do. */
 static bool bounds_cut(const optimal_worker *search, bounds bound)
 {
     if (search->settings->pareto) {
@@ -1256,8 +1255,16 @@ static void visit_factorization(optimal_worker *search)
             if (stopped(search))
                 return;
             ln_count check_failures = 0;
+            /* The orders and splits once; each keep/bypass choice only
+             * rewrites the keep masks (as ln_mapspace_point_of sets them). */
+            ln_mapspace_point_of(mapspace, tiling, p, s, 0, &search->point);
             for (ln_count b = 0; b < bypasses; b++) {
-                ln_mapspace_point_of(mapspace, tiling, p, s, b, &search->point);
+                for (uint32_t level = 0; level < mapspace->arch->storage_count; level++)
+                    search->point.keep[level] = mapspace->fixed_keep[level];
+                for (uint32_t k = 0; k < mapspace->free_bypass_count; k++)
+                    if ((b >> k) & 1)
+                        search->point.keep[mapspace->free_bypass_level[k]] |=
+                            (ln_tensor_mask)(1u << mapspace->free_bypass_tensor[k]);
                 ln_candidate_status status = ln_mapspace_check(mapspace, tiling, &search->point, &rejection);
                 statistics->visited++;
                 atomic_store_explicit(&worker->visited_now, statistics->visited, memory_order_relaxed);

@@ -28,7 +28,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 "$loopnest" search --help >"$work/help" 2>&1; status=$?
 check "search --help exits 0" [ $status -eq 0 ]
-for option in "--threads N" "--time-limit S" "--seed N" "--algorithm NAME" "--quiet" "--no-refine" "-o, --output DIR"; do
+for option in "--threads N" "--time-limit S" "--seed N" "--algorithm NAME" "--quiet" "--no-refine" "--pareto" "-o, --output DIR"; do
   check "search --help documents $option" contains "$work/help" "$option"
 done
 "$loopnest" --help >"$work/main_help" 2>&1
@@ -161,6 +161,32 @@ check "the reports describe the best mapping" \
   [ "$(json_value "$work/interrupted/loopnest.json" energy_pj summary)" = \
     "$(json_value "$work/interrupted/loopnest.search.json" energy_pj)" ]
 check "the stats report is complete" contains "$work/interrupted/loopnest.stats.txt" "Summary Stats"
+
+# The optimal search: a proof in the summary and the certificate, and the
+# Pareto front's reports.
+"$loopnest" search "$tutorial/05-conv1d-oc-3level-null.nest" --algorithm optimal -o "$work/optimal" \
+  >"$work/optimal.log" 2>&1; status=$?
+check "an optimal search exits 0" [ $status -eq 0 ]
+check "its summary says the best is proven" contains "$work/optimal.log" "Proof       : optimal"
+check "its summary accounts for the factorizations" contains "$work/optimal.log" "Factorizations: 945 = "
+check "search.json has the certificate" contains "$work/optimal/loopnest.search.json" '"optimal": true'
+"$loopnest" search "$tutorial/05-conv1d-oc-3level-null.nest" --pareto -o "$work/pareto" \
+  >"$work/pareto.log" 2>&1; status=$?
+check "a Pareto search exits 0" [ $status -eq 0 ]
+for suffix in pareto.json pareto.svg; do
+  check "it writes loopnest.$suffix" [ -s "$work/pareto/loopnest.$suffix" ]
+done
+check "pareto.json is JSON" python3 -m json.tool "$work/pareto/loopnest.pareto.json" >/dev/null
+check "pareto.json says the front is complete" contains "$work/pareto/loopnest.pareto.json" '"complete": true'
+check "each point has its mapping" contains "$work/pareto/loopnest.pareto.json" '"mapping": "mapping {'
+check "pareto.svg is an SVG document" contains "$work/pareto/loopnest.pareto.svg" '<svg xmlns="http://www.w3.org/2000/svg"'
+check "the summary gives the front" contains "$work/pareto.log" "Pareto front:"
+"$loopnest" search "$tutorial/05-conv1d-oc-3level-null.nest" --pareto --algorithm random >"$work/bad" 2>&1; status=$?
+check "--pareto with another algorithm exits 2" [ $status -eq 2 ]
+check "and says why" contains "$work/bad" "give --algorithm optimal"
+"$loopnest" search "$tutorial/05-conv1d-oc-3level-null.nest" --algorithm optimal --time-limit 0.000001 \
+  -o "$work/cut" >"$work/cut.log" 2>&1; status=$?
+check "a cut-short optimal search exits 0 or 3" [ $status -eq 0 ] || [ $status -eq 3 ]
 
 echo "$failures failures"
 [ $failures -eq 0 ]

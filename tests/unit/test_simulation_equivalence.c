@@ -456,15 +456,13 @@ static void check_mapping(const ln_spec *spec, const ln_engine *engine, const ln
     totals->mismatches += c.mismatches ? 1 : 0;
 }
 
-static void perfect_mappings_agree(void **state)
+/* Calls `check` on 16 random mappings of every architecture and problem
+ * above, each with its spec, engine and scratch. */
+typedef void (*mapping_check)(ln_spec *spec, ln_engine *engine, void *scratch, const char *context, void *data);
+
+static void for_each_random_mapping(uint32_t seed, mapping_check check, void *data)
 {
-    (void)state;
-    random_state = 20240611;
-    equivalence_totals totals = {0};
-    ln_tile_analysis *closed_form = calloc(1, sizeof *closed_form);
-    ln_tile_analysis *simulated = calloc(1, sizeof *simulated);
-    assert_non_null(closed_form);
-    assert_non_null(simulated);
+    random_state = seed;
     for (uint32_t a = 0; a < sizeof architectures / sizeof architectures[0]; a++) {
         for (int p = 0; p < PROBLEM_COUNT; p++) {
             ln_spec *spec = calloc(1, sizeof *spec);
@@ -484,15 +482,36 @@ static void perfect_mappings_agree(void **state)
                 random_mapping(spec, &spec->mapping);
                 char context[96];
                 snprintf(context, sizeof context, "%s/problem %d/mapping %d", architectures[a].name, p, i);
-                check_mapping(spec, engine, &spec->mapping, scratch, closed_form, simulated, context, &totals);
+                check(spec, engine, scratch, context, data);
             }
             free(scratch);
             ln_engine_destroy(engine);
             free(spec);
         }
     }
-    free(closed_form);
-    free(simulated);
+}
+
+typedef struct analyses {
+    ln_tile_analysis *closed_form, *simulated;
+    equivalence_totals totals;
+} analyses;
+
+static void check_both_analyses(ln_spec *spec, ln_engine *engine, void *scratch, const char *context, void *data)
+{
+    analyses *both = data;
+    check_mapping(spec, engine, &spec->mapping, scratch, both->closed_form, both->simulated, context, &both->totals);
+}
+
+static void perfect_mappings_agree(void **state)
+{
+    (void)state;
+    analyses both = {calloc(1, sizeof *both.closed_form), calloc(1, sizeof *both.simulated), {0}};
+    assert_non_null(both.closed_form);
+    assert_non_null(both.simulated);
+    for_each_random_mapping(20240611, check_both_analyses, &both);
+    free(both.closed_form);
+    free(both.simulated);
+    equivalence_totals totals = both.totals;
     print_message("%u mappings, %u compared (%u with link transfers, %u with multicast), %u beyond the closed "
                   "form, %u disagreements\n",
                   totals.mappings, totals.compared, totals.with_links, totals.with_multicast,
@@ -502,6 +521,42 @@ static void perfect_mappings_agree(void **state)
     assert_true(totals.compared >= 300);
     assert_true(totals.with_links >= 10);
     assert_true(totals.with_multicast >= 50);
+}
+
+/* The optimal search bounds each tensor by evaluating it alone
+ * (ln_engine_evaluate_tensors): its accesses and energy at every level must
+ * be exactly those of the full evaluation. */
+static void check_tensors_alone(ln_spec *spec, ln_engine *engine, void *scratch, const char *context, void *data)
+{
+    (void)context;
+    uint32_t *compared = data;
+    static ln_evaluation whole, alone;
+    ln_evaluation_status status = ln_engine_evaluate(engine, &spec->mapping, scratch, &whole);
+    if (status != LN_EVALUATION_OK && status != LN_EVALUATION_CAPACITY)
+        return;
+    for (uint32_t t = 0; t < spec->problem.tensor_count; t++) {
+        ln_engine_evaluate_tensors(engine, &spec->mapping, scratch, &alone, (ln_tensor_mask)(1u << t));
+        for (uint32_t l = 0; l < whole.level_count; l++) {
+            const ln_tensor_level_stats *x = &whole.levels[l].tensors[t], *y = &alone.levels[l].tensors[t];
+            assert_int_equal(x->reads, y->reads);
+            assert_int_equal(x->fills, y->fills);
+            assert_int_equal(x->updates, y->updates);
+            assert_true(x->energy == y->energy);
+            assert_true(x->utilized_instances == y->utilized_instances);
+            assert_true(x->temporal_reduction_energy == y->temporal_reduction_energy);
+            assert_true(x->address_generation_energy == y->address_generation_energy);
+        }
+        (*compared)++;
+    }
+}
+
+static void single_tensor_evaluations_agree(void **state)
+{
+    (void)state;
+    uint32_t compared = 0;
+    for_each_random_mapping(20261206, check_tensors_alone, &compared);
+    print_message("%u tensors evaluated alone, all equal\n", compared);
+    assert_true(compared >= 300);
 }
 
 /* ------------------------------------------------------------------ */
@@ -854,6 +909,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(perfect_mappings_agree),
+        cmocka_unit_test(single_tensor_evaluations_agree),
         cmocka_unit_test(simulated_mappings_match_timeloop),
         cmocka_unit_test(spatial_residual_needs_an_outer_loop),
         cmocka_unit_test(simulation_gives_up_on_huge_walks),
