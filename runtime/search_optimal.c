@@ -962,13 +962,24 @@ static bool stopped(const optimal_worker *search)
 /* True when (cycles, energy) bounds cannot beat the best or join the
  * front. Strict: a completion equal to the best (or to a front point) is
  * kept, so ties are settled by walk order whatever the threads do. */
+/* A bound on energy is a sum in another order than the engine's, so it may
+ * come out a few units in the last place above a mapping that meets it
+ * exactly. It cuts only beyond this relative margin; cycles and access
+ * counts are whole numbers, exact in a double, and compare exactly. */
+#define LN_BOUND_MARGIN 1e-9
+
+static bool metric_is_exact(ln_metric metric)
+{
+    return metric == LN_METRIC_DELAY || metric == LN_METRIC_LAST_LEVEL_ACCESSES || metric == LN_METRIC_AREA;
+}
+
 static bool bounds_cut(const optimal_worker *search, bounds bound)
 {
     if (search->settings->pareto) {
         for (uint32_t i = 0; i < search->front_count; i++) {
             const pareto_entry *point = &search->front[i];
-            if (point->energy <= bound.energy && (double)point->cycles <= bound.cycles &&
-                (point->energy < bound.energy || (double)point->cycles < bound.cycles))
+            if ((double)point->cycles <= bound.cycles &&
+                point->energy <= bound.energy - fabs(point->energy) * LN_BOUND_MARGIN)
                 return true;
         }
         return false;
@@ -977,7 +988,17 @@ static bool bounds_cut(const optimal_worker *search, bounds bound)
         return false;
     double values[LN_MAX_METRICS];
     metric_bounds(search, bound, values);
-    return compare(values, search->bound, search->metric_count) > 0;
+    /* Lexicographic: a later metric decides only where the earlier bounds
+     * equal the best exactly. */
+    for (uint32_t m = 0; m < search->metric_count; m++) {
+        bool exact = metric_is_exact(search->settings->metrics[m]);
+        double best = search->bound[m];
+        if (values[m] > best + (exact ? 0.0 : fabs(best) * LN_BOUND_MARGIN))
+            return true;
+        if (!exact || values[m] != best)
+            return false;
+    }
+    return false;
 }
 
 static double bound_energy(const optimal_worker *search)
