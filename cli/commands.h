@@ -21,6 +21,7 @@ int ln_command_convert(int argc, char **argv);
 int ln_command_check(int argc, char **argv);
 int ln_command_fmt(int argc, char **argv);
 int ln_command_search(int argc, char **argv);
+int ln_command_bound(int argc, char **argv);
 
 /* Reads every input file into `spec`: .nest programs and Timeloop YAML
  * (cli/load_inputs.c; includes are searched in $LOOPNEST_PATH, then the

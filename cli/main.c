@@ -19,6 +19,9 @@ static void print_usage(FILE *out)
           "                 NAME.stats.txt, NAME.map.txt and NAME.json\n"
           "  search FILE... find the best mapping (like timeloop-mapper) and write its\n"
           "                 reports, NAME.map.yaml, NAME.map.nest and NAME.search.json\n"
+          "  bound FILE...  the least DRAM traffic any mapping can reach as a function of\n"
+          "                 the capacity of the buffer below it (Orojenesis's bound):\n"
+          "                 NAME.bound.json and NAME.bound.svg\n"
           "  energy FILE... estimate every component's energy per action and area (the\n"
           "                 built-in Accelergy) and write NAME.ERT.yaml, NAME.ART.yaml\n"
           "                 and their summaries\n"
@@ -59,6 +62,8 @@ int main(int argc, char **argv)
         return ln_command_eval(argc - 1, argv + 1);
     if (strcmp(command, "search") == 0)
         return ln_command_search(argc - 1, argv + 1);
+    if (strcmp(command, "bound") == 0)
+        return ln_command_bound(argc - 1, argv + 1);
     if (strcmp(command, "energy") == 0)
         return ln_command_energy(argc - 1, argv + 1);
     if (strcmp(command, "convert") == 0)

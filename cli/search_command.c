@@ -19,6 +19,7 @@
 #include "ir/nest_ast.h"
 #include "runtime/mapper.h"
 #include "runtime/mapspace.h"
+#include "runtime/traffic_bound.h"
 
 static void print_search_usage(FILE *out)
 {
@@ -321,6 +322,37 @@ static void print_search_summary(const ln_search_result *result)
     }
 }
 
+/* How far the best mapping's backing-store traffic is from Orojenesis's
+ * bound at the last on-chip level's capacity (runtime/traffic_bound.h),
+ * after an optimal search, when the bound is quick to get. */
+static void print_traffic_bound(ln_cli_run *run)
+{
+    enum { EVALUATION_CAP = 1000000 };
+    ln_traffic_bound bound;
+    ln_diagnostics quiet;
+    ln_diagnostics_init(&quiet);
+    bool computed = ln_traffic_bound_compute(&run->spec, run->engine, EVALUATION_CAP, NULL, &bound, &quiet);
+    ln_diagnostics_release(&quiet);
+    uint64_t least;
+    if (computed && bound.complete && bound.capacity_known && ln_traffic_bound_at(&bound, bound.capacity, &least) &&
+        least > 0) {
+        const ln_arch *arch = &run->spec.arch;
+        uint64_t moved = run->evaluation->levels[bound.backing_level].total_scalar_accesses;
+        printf("  Traffic     : %llu words at %s; keeping every tensor in %s (%llu words), no mapping moves less "
+               "than %llu (Orojenesis's bound): %.2fx%s\n",
+               (unsigned long long)moved, arch->storage[bound.backing_level].name,
+               arch->storage[bound.buffer_level].name, (unsigned long long)bound.capacity,
+               (unsigned long long)least, (double)moved / (double)least,
+               moved < least ? ", below it: the mapping keeps some tensors only further in, which the bound does not cover"
+                             : "");
+    } else if (computed && !bound.complete) {
+        printf("  Traffic     : no bound (more than %d single-buffer mappings; `loopnest bound` goes further)\n",
+               EVALUATION_CAP);
+    }
+    if (computed)
+        ln_traffic_bound_release(&bound);
+}
+
 /* No candidate was valid: say why most of them failed. */
 static void report_no_mapping(const ln_spec *spec, const ln_search_result *result)
 {
@@ -410,6 +442,8 @@ int ln_command_search(int argc, char **argv)
     if (!ln_cli_run_write_reports(&run, directory, arguments.prefix, extra, extra_count))
         goto done;
     print_search_summary(&result);
+    if (settings.pareto || strcmp(settings.algorithm, "optimal") == 0)
+        print_traffic_bound(&run);
     ln_cli_run_print_summary(&run, directory, arguments.prefix, extra, extra_count);
     status = LN_EXIT_OK;
 

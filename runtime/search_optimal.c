@@ -1222,6 +1222,105 @@ static uint32_t order_classes(optimal_worker *search, uint32_t level)
     return count;
 }
 
+/* Each fan-out's loops fit along X and along Y (Timeloop's construction
+ * check, as ln_mapspace_check makes it). */
+static bool fanouts_constructible(const optimal_worker *search, const ln_mapspace_point *point)
+{
+    const ln_mapspace *mapspace = search->shared->mapspace;
+    uint32_t dimensions = search->shared->dimensions;
+    for (uint32_t t = 0; t < mapspace->tiling_level_count; t++) {
+        const tiling_level_spec *level = &mapspace->levels[t];
+        if (!level->spatial)
+            continue;
+        uint64_t x = 1, y = 1;
+        for (uint32_t i = 0; i < dimensions; i++) {
+            if (i < point->split[t])
+                x *= point->factors[t][point->order[t][i]];
+            else
+                y *= point->factors[t][point->order[t][i]];
+        }
+        if (x > level->fanout_x || y > level->fanout_y)
+            return false;
+    }
+    return true;
+}
+
+/* Every keep/bypass choice of the orders and splits in search->point:
+ * checked, bounded, evaluated, offered. Returns how many failed the
+ * capacity check. */
+static ln_count walk_candidates(optimal_worker *search, ln_count bypasses)
+{
+    mapper_worker *worker = search->worker;
+    optimal_shared *optimal = search->shared;
+    const ln_mapspace *mapspace = optimal->mapspace;
+    ln_search_statistics *statistics = &worker->statistics;
+    ln_mapspace_point *point = &search->point;
+    ln_candidate_rejection rejection;
+    double metrics[LN_MAX_METRICS];
+    ln_count check_failures = 0;
+    for (ln_count b = 0; b < bypasses; b++) {
+        for (uint32_t level = 0; level < mapspace->arch->storage_count; level++)
+            point->keep[level] = mapspace->fixed_keep[level];
+        for (uint32_t k = 0; k < mapspace->free_bypass_count; k++)
+            if ((b >> k) & 1)
+                point->keep[mapspace->free_bypass_level[k]] |= (ln_tensor_mask)(1u << mapspace->free_bypass_tensor[k]);
+        ln_candidate_status status = ln_mapspace_check(mapspace, &search->tiling, point, &rejection);
+        statistics->visited++;
+        atomic_store_explicit(&worker->visited_now, statistics->visited, memory_order_relaxed);
+        if (status == LN_CANDIDATE_CONSTRUCTION_FAILED) {
+            count_pruned(search, LN_PRUNE_CONSTRUCTION, 0, bypasses - b);
+            break;
+        }
+        if (status == LN_CANDIDATE_CHECK_FAILED) {
+            count_pruned(search, LN_PRUNE_CHECK, 0, 1);
+            check_failures++;
+            continue;
+        }
+        if (cut_candidate(search)) {
+            count_pruned(search, LN_PRUNE_CANDIDATE_BOUND, 0, 1);
+            continue;
+        }
+        ln_mapspace_write_mapping(mapspace, point, &worker->candidate);
+        statistics->evaluated++;
+        ln_evaluation_status status_of_model =
+            ln_engine_evaluate(worker->shared->engine, &worker->candidate, worker->scratch, worker->evaluation);
+        if (status_of_model == LN_EVALUATION_OK || status_of_model == LN_EVALUATION_CAPACITY ||
+            status_of_model == LN_EVALUATION_MIN_UTILIZATION)
+            remember_candidate(search, worker->evaluation);
+        if (status_of_model != LN_EVALUATION_OK)
+            continue;
+        statistics->valid++;
+        atomic_store_explicit(&worker->valid_now, statistics->valid, memory_order_relaxed);
+        search->sequence++;
+        if (!optimal->area_known) {
+            optimal->area = worker->evaluation->area; /* the same for every mapping */
+            optimal->area_known = true;
+        }
+        if (search->settings->pareto)
+            offer_pareto(search, worker->evaluation, &worker->candidate);
+        for (uint32_t m = 0; m < search->metric_count; m++)
+            metrics[m] = ln_mapper_metric(worker->evaluation, search->settings->metrics[m]);
+        if (!better_than_own(search, metrics))
+            continue;
+        search->found = true;
+        memcpy(search->best_metrics, metrics, sizeof metrics);
+        search->best_item = search->item;
+        search->best_sequence = search->sequence;
+        worker->found = true;
+        worker->best = worker->candidate;
+        memcpy(worker->best_metrics, metrics, sizeof worker->best_metrics);
+        refresh_bound(search);
+        pthread_mutex_lock(&optimal->mutex);
+        if (!optimal->found || compare(metrics, optimal->best_metrics, search->metric_count) < 0) {
+            optimal->found = true;
+            memcpy(optimal->best_metrics, metrics, sizeof optimal->best_metrics);
+        }
+        pthread_mutex_unlock(&optimal->mutex);
+        ln_mapper_publish(worker, statistics->visited);
+    }
+    return check_failures;
+}
+
 static void visit_factorization(optimal_worker *search)
 {
     mapper_worker *worker = search->worker;
@@ -1251,99 +1350,67 @@ static void visit_factorization(optimal_worker *search)
         return;
     }
     search->certificate.factorizations_walked++;
-    ln_candidate_rejection rejection;
-    double metrics[LN_MAX_METRICS];
     search->memo_generation++;
-    ln_count walked_orders = 1;
+    /* The fan-outs' orders and splits outside (one that cannot be
+     * constructed rules out every temporal order under it), the temporal
+     * orders inside, each level's order rewritten only when it changes. */
+    uint32_t spatial_levels[LN_MAX_TILING_LEVELS], temporal_levels[LN_MAX_TILING_LEVELS];
+    uint32_t spatial_count = 0, temporal_count = 0;
+    ln_count spatial_choices = 1, temporal_choices = 1;
     for (uint32_t t = 0; t < mapspace->tiling_level_count; t++) {
-        uint32_t classes = order_classes(search, t);
-        walked_orders *= classes ? classes : factorial_of(tiling->order_length[t]);
-    }
-    count_pruned(search, LN_PRUNE_SAME_REUSE, 0, (tiling->permutations - walked_orders) * tiling->splits * bypasses);
-    for (ln_count walked = 0; walked < walked_orders; walked++) {
-        ln_count p = 0, radix = 1, rest = walked;
-        for (uint32_t t = 0; t < mapspace->tiling_level_count; t++) {
-            uint32_t length = tiling->order_length[t];
-            if (length < 2)
-                continue;
-            uint32_t orders = factorial_of(length), classes = search->class_count[t];
-            uint32_t index = (uint32_t)(rest % (classes ? classes : orders));
-            rest /= classes ? classes : orders;
-            p += (ln_count)(classes ? search->class_orders[t][index] : index) * radix;
-            radix *= orders;
+        uint32_t orders = factorial_of(tiling->order_length[t]);
+        if (mapspace->levels[t].spatial) {
+            spatial_levels[spatial_count++] = t;
+            spatial_choices *= (ln_count)orders * tiling->split_choices[t];
+        } else if (tiling->order_length[t] > 1) {
+            uint32_t classes = order_classes(search, t);
+            temporal_levels[temporal_count++] = t;
+            temporal_choices *= classes ? classes : orders;
         }
-        for (ln_count s = 0; s < tiling->splits; s++) {
+    }
+    count_pruned(search, LN_PRUNE_SAME_REUSE, 0,
+                 (tiling->permutations * tiling->splits - spatial_choices * temporal_choices) * bypasses);
+    ln_mapspace_point *point = &search->point;
+    ln_mapspace_point_of(mapspace, tiling, 0, 0, 0, point);
+    uint32_t current[LN_MAX_TILING_LEVELS];
+    for (uint32_t t = 0; t < LN_MAX_TILING_LEVELS; t++)
+        current[t] = 0;
+    for (ln_count spatial = 0; spatial < spatial_choices; spatial++) {
+        ln_count rest = spatial;
+        for (uint32_t i = 0; i < spatial_count; i++) {
+            uint32_t t = spatial_levels[i], orders = factorial_of(tiling->order_length[t]);
+            uint32_t order = (uint32_t)(rest % orders);
+            rest /= orders;
+            uint32_t split = (uint32_t)(rest % tiling->split_choices[t]);
+            rest /= tiling->split_choices[t];
+            memcpy(point->order[t], tiling->order[t], optimal->dimensions);
+            permutation_of(point->order[t] + tiling->order_begin[t], tiling->order_length[t], order);
+            point->split[t] = (uint8_t)(tiling->split_base[t] + split);
+        }
+        if (!fanouts_constructible(search, point)) {
+            count_pruned(search, LN_PRUNE_CONSTRUCTION, 0, temporal_choices * bypasses);
+            continue;
+        }
+        for (ln_count temporal = 0; temporal < temporal_choices; temporal++) {
             if (stopped(search))
                 return;
-            ln_count check_failures = 0;
-            /* The orders and splits once; each keep/bypass choice only
-             * rewrites the keep masks (as ln_mapspace_point_of sets them). */
-            ln_mapspace_point_of(mapspace, tiling, p, s, 0, &search->point);
-            for (ln_count b = 0; b < bypasses; b++) {
-                for (uint32_t level = 0; level < mapspace->arch->storage_count; level++)
-                    search->point.keep[level] = mapspace->fixed_keep[level];
-                for (uint32_t k = 0; k < mapspace->free_bypass_count; k++)
-                    if ((b >> k) & 1)
-                        search->point.keep[mapspace->free_bypass_level[k]] |=
-                            (ln_tensor_mask)(1u << mapspace->free_bypass_tensor[k]);
-                ln_candidate_status status = ln_mapspace_check(mapspace, tiling, &search->point, &rejection);
-                statistics->visited++;
-                atomic_store_explicit(&worker->visited_now, statistics->visited, memory_order_relaxed);
-                if (status == LN_CANDIDATE_CONSTRUCTION_FAILED) {
-                    count_pruned(search, LN_PRUNE_CONSTRUCTION, 0, bypasses - b);
-                    break;
+            rest = temporal;
+            for (uint32_t i = 0; i < temporal_count; i++) {
+                uint32_t t = temporal_levels[i], classes = search->class_count[t];
+                uint32_t choices = classes ? classes : factorial_of(tiling->order_length[t]);
+                uint32_t index = (uint32_t)(rest % choices);
+                rest /= choices;
+                uint32_t order = classes ? search->class_orders[t][index] : index;
+                if (order != current[t] || temporal == 0) {
+                    memcpy(point->order[t], tiling->order[t], optimal->dimensions);
+                    permutation_of(point->order[t] + tiling->order_begin[t], tiling->order_length[t], order);
+                    current[t] = order;
                 }
-                if (status == LN_CANDIDATE_CHECK_FAILED) {
-                    count_pruned(search, LN_PRUNE_CHECK, 0, 1);
-                    check_failures++;
-                    continue;
-                }
-                if (cut_candidate(search)) {
-                    count_pruned(search, LN_PRUNE_CANDIDATE_BOUND, 0, 1);
-                    continue;
-                }
-                ln_mapspace_write_mapping(mapspace, &search->point, &worker->candidate);
-                statistics->evaluated++;
-                ln_evaluation_status status_of_model = ln_engine_evaluate(
-                    worker->shared->engine, &worker->candidate, worker->scratch, worker->evaluation);
-                if (status_of_model == LN_EVALUATION_OK || status_of_model == LN_EVALUATION_CAPACITY ||
-                    status_of_model == LN_EVALUATION_MIN_UTILIZATION)
-                    remember_candidate(search, worker->evaluation);
-                if (status_of_model != LN_EVALUATION_OK)
-                    continue;
-                statistics->valid++;
-                atomic_store_explicit(&worker->valid_now, statistics->valid, memory_order_relaxed);
-                search->sequence++;
-                if (!optimal->area_known) {
-                    optimal->area = worker->evaluation->area; /* the same for every mapping */
-                    optimal->area_known = true;
-                }
-                if (search->settings->pareto)
-                    offer_pareto(search, worker->evaluation, &worker->candidate);
-                for (uint32_t m = 0; m < search->metric_count; m++)
-                    metrics[m] = ln_mapper_metric(worker->evaluation, search->settings->metrics[m]);
-                if (!better_than_own(search, metrics))
-                    continue;
-                search->found = true;
-                memcpy(search->best_metrics, metrics, sizeof metrics);
-                search->best_item = search->item;
-                search->best_sequence = search->sequence;
-                worker->found = true;
-                worker->best = worker->candidate;
-                memcpy(worker->best_metrics, metrics, sizeof worker->best_metrics);
-                refresh_bound(search);
-                pthread_mutex_lock(&optimal->mutex);
-                if (!optimal->found || compare(metrics, optimal->best_metrics, search->metric_count) < 0) {
-                    optimal->found = true;
-                    memcpy(optimal->best_metrics, metrics, sizeof optimal->best_metrics);
-                }
-                pthread_mutex_unlock(&optimal->mutex);
-                ln_mapper_publish(worker, statistics->visited);
             }
-            if (check_failures == bypasses) {
+            if (walk_candidates(search, bypasses) == bypasses) {
                 /* The check depends only on the factors and keep/bypass:
                  * every other order and split fails it too. */
-                ln_count others = walked_orders * tiling->splits - (walked * tiling->splits + s + 1);
+                ln_count others = spatial_choices * temporal_choices - (spatial * temporal_choices + temporal + 1);
                 count_pruned(search, LN_PRUNE_CHECK_ALL_ORDERS, 0, others * bypasses);
                 return;
             }
