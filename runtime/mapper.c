@@ -320,6 +320,10 @@ static void *worker_run(void *argument)
     if (shared->optimal) {
         ln_optimal_run_worker(worker);
         leave(worker);
+        /* A quick first pass of the walk (it stopped at its visit limit)
+         * hands its best to the refinement; a proof needs none. */
+        if (settings->refine && worker->found && worker->stop == LN_SEARCH_STOP_VISIT_LIMIT)
+            refine(worker);
         finish(worker);
         return NULL;
     }
@@ -573,6 +577,15 @@ bool ln_mapper_run(const ln_engine *engine, const ln_mapspace *mapspace, const l
         char ignored[64];
         if (!ln_mapper_run(engine, mapspace, &quick, control, &seed, ignored, sizeof ignored))
             seed.found = false;
+        /* Where valid mappings are too rare for random draws, the walk's
+         * own first valid mappings, refined, give the bound. */
+        if (!seed.found) {
+            ln_search_result_release(&seed);
+            quick.algorithm = "optimal";
+            quick.cold_start = true;
+            if (!ln_mapper_run(engine, mapspace, &quick, control, &seed, ignored, sizeof ignored))
+                seed.found = false;
+        }
     }
     if (optimal && !ln_optimal_prepare(shared, &seed, error, error_size)) {
         ln_optimal_release(shared);

@@ -405,6 +405,41 @@ static void collect_items(optimal_shared *optimal, uint32_t depth, uint32_t slot
     }
 }
 
+static int compare(const double *a, const double *b, uint32_t count);
+
+/* Items by their bounds, least first; equal bounds keep the walk's order
+ * (a stable merge sort), so the order is the same on every run. */
+static bool sort_items(optimal_shared *optimal, uint32_t metric_count)
+{
+    uint64_t count = optimal->item_count;
+    if (count < 2)
+        return true;
+    walk_item *scratch = malloc(count * sizeof *scratch);
+    if (!scratch)
+        return false;
+    walk_item *from = optimal->items, *to = scratch;
+    for (uint64_t width = 1; width < count; width *= 2) {
+        for (uint64_t left = 0; left < count; left += 2 * width) {
+            uint64_t middle = left + width < count ? left + width : count;
+            uint64_t right = left + 2 * width < count ? left + 2 * width : count;
+            uint64_t i = left, j = middle, k = left;
+            while (i < middle && j < right)
+                to[k++] = compare(from[j].lower_bound, from[i].lower_bound, metric_count) < 0 ? from[j++] : from[i++];
+            while (i < middle)
+                to[k++] = from[i++];
+            while (j < right)
+                to[k++] = from[j++];
+        }
+        walk_item *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != optimal->items)
+        memcpy(optimal->items, from, count * sizeof *from);
+    free(scratch);
+    return true;
+}
+
 bool ln_optimal_prepare(mapper_shared *shared, const ln_search_result *seed, char *error, size_t error_size)
 {
     optimal_shared *optimal = calloc(1, sizeof *optimal);
@@ -481,8 +516,9 @@ bool ln_optimal_prepare(mapper_shared *shared, const ln_search_result *seed, cha
         collect_items(optimal, depth, 0, 0, factors, remaining, false);
     else
         optimal->item_count = 1;
-    /* Each subtree's bound, for the lower bound reported when the search
-     * is cut short. */
+    /* Each subtree's bound: the most promising subtrees are walked first
+     * (a good best early cuts more of the rest), and when the search is cut
+     * short the unfinished ones bound what it missed. */
     optimal_worker *probe = calloc(1, sizeof *probe);
     if (!probe) {
         snprintf(error, error_size, "out of memory starting the optimal search");
@@ -494,6 +530,10 @@ bool ln_optimal_prepare(mapper_shared *shared, const ln_search_result *seed, cha
     for (uint64_t i = 0; i < optimal->item_count; i++)
         metric_bounds(probe, item_bounds(probe, &optimal->items[i]), optimal->items[i].lower_bound);
     free(probe);
+    if (!sort_items(optimal, shared->settings->metric_count)) {
+        snprintf(error, error_size, "out of memory starting the optimal search");
+        return false;
+    }
     return true;
 }
 
@@ -954,9 +994,13 @@ static double compulsory_energy(const optimal_shared *optimal, uint32_t t)
                                                      : optimal->costs.read_energy[top]);
 }
 
+/* Stopped by the mapper (time limit, interrupt), or past the visit limit
+ * of a quick first pass. */
 static bool stopped(const optimal_worker *search)
 {
-    return atomic_load_explicit(&search->worker->shared->stop, memory_order_relaxed) != 0;
+    uint64_t limit = search->settings->visit_limit;
+    return atomic_load_explicit(&search->worker->shared->stop, memory_order_relaxed) != 0 ||
+           (limit && search->worker->statistics.visited >= limit);
 }
 
 /* True when (cycles, energy) bounds cannot beat the best or join the
@@ -1308,6 +1352,7 @@ static ln_count walk_candidates(optimal_worker *search, ln_count bypasses)
         search->best_sequence = search->sequence;
         worker->found = true;
         worker->best = worker->candidate;
+        worker->best_point = *point;
         memcpy(worker->best_metrics, metrics, sizeof worker->best_metrics);
         refresh_bound(search);
         pthread_mutex_lock(&optimal->mutex);
@@ -1690,7 +1735,7 @@ void ln_optimal_run_worker(mapper_worker *worker)
     for (;;) {
         if (stopped(search)) {
             int stop = atomic_load(&shared->stop);
-            worker->stop = (ln_search_stop)(stop - 1);
+            worker->stop = stop ? (ln_search_stop)(stop - 1) : LN_SEARCH_STOP_VISIT_LIMIT;
             return;
         }
         uint64_t item = atomic_fetch_add(&optimal->next_item, 1);
@@ -1740,7 +1785,7 @@ void ln_optimal_run_worker(mapper_worker *worker)
         if (!stopped(search))
             top->done = true;
     }
-    worker->stop = LN_SEARCH_STOP_EXHAUSTED;
+    worker->stop = stopped(search) ? LN_SEARCH_STOP_VISIT_LIMIT : LN_SEARCH_STOP_EXHAUSTED;
 }
 
 static int compare_points(const void *a, const void *b)
@@ -1778,7 +1823,7 @@ void ln_optimal_finish(mapper_shared *shared, ln_search_result *result)
             best = search;
             continue;
         }
-        int order = compare(search->best_metrics, best->best_metrics, metrics);
+        int order = compare(search->worker->best_metrics, best->worker->best_metrics, metrics);
         if (order < 0 || (order == 0 && (search->best_item < best->best_item ||
                                          (search->best_item == best->best_item &&
                                           search->best_sequence < best->best_sequence))))
@@ -1787,7 +1832,7 @@ void ln_optimal_finish(mapper_shared *shared, ln_search_result *result)
     result->found = best != NULL;
     if (best) {
         result->best = best->worker->best;
-        memcpy(result->best_metrics, best->best_metrics, sizeof result->best_metrics);
+        memcpy(result->best_metrics, best->worker->best_metrics, sizeof result->best_metrics);
     }
     /* Cut short before the walk found anything as good: the quick search's
      * mapping is the best known (the walk finds it, or a tie, when it
