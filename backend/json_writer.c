@@ -1,5 +1,7 @@
 #include "backend/json_writer.h"
 
+#include "backend/utf8.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -84,41 +86,6 @@ void ln_json_key(ln_json_writer *writer, const char *key)
     writer->after_key = true;
 }
 
-/* Length of the valid UTF-8 sequence starting at `text`, or 0 when the
- * bytes there are not one (overlong forms and surrogates included). */
-static size_t ln_utf8_sequence_length(const unsigned char *text, size_t available)
-{
-    unsigned char lead = text[0];
-    size_t length;
-    uint32_t minimum;
-    uint32_t code;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-        minimum = 0x80;
-        code = lead & 0x1Fu;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        minimum = 0x800;
-        code = lead & 0x0Fu;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        minimum = 0x10000;
-        code = lead & 0x07u;
-    } else {
-        return 0;
-    }
-    if (available < length)
-        return 0;
-    for (size_t i = 1; i < length; i++) {
-        if ((text[i] & 0xC0) != 0x80)
-            return 0;
-        code = (code << 6) | (text[i] & 0x3Fu);
-    }
-    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-        return 0;
-    return length;
-}
-
 void ln_json_write_escaped(FILE *out, const char *text, size_t length)
 {
     const unsigned char *bytes = (const unsigned char *)text;
@@ -157,7 +124,8 @@ void ln_json_write_escaped(FILE *out, const char *text, size_t length)
             i++;
             continue;
         }
-        size_t sequence = ln_utf8_sequence_length(bytes + i, length - i);
+        uint32_t code;
+        size_t sequence = ln_utf8_sequence_length(bytes + i, length - i, &code);
         if (sequence == 0) {
             /* A JSON text must be valid UTF-8; a stray byte (a name read
              * from a Latin-1 file, say) becomes the replacement character. */

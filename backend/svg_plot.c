@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/utf8.h"
+
 enum {
     LN_SVG_DEFAULT_WIDTH = 720,
     LN_SVG_DEFAULT_HEIGHT = 480,
@@ -190,40 +192,14 @@ void ln_svg_format_number(double value, double resolution, char buffer[LN_SVG_NU
 
 /* ---- Text ------------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at `text` that XML allows, or 0 when
- * the bytes there are not one (overlong forms, surrogates, U+FFFE/U+FFFF). */
+/* Length of the valid UTF-8 sequence at `text` (NUL-terminated) that XML
+ * allows, or 0 when the bytes there are not one (ln_utf8_sequence_length,
+ * and XML leaves out U+FFFE and U+FFFF). */
 static size_t ln_svg_utf8_sequence_length(const unsigned char *text)
 {
-    unsigned char lead = text[0];
-    size_t length;
-    uint32_t minimum;
     uint32_t code;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-        minimum = 0x80;
-        code = lead & 0x1Fu;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        minimum = 0x800;
-        code = lead & 0x0Fu;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        minimum = 0x10000;
-        code = lead & 0x07u;
-    } else {
-        return 0;
-    }
-    /* The terminating NUL is not a continuation byte, so this never reads
-     * past the end of the string. */
-    for (size_t i = 1; i < length; i++) {
-        if ((text[i] & 0xC0) != 0x80)
-            return 0;
-        code = (code << 6) | (text[i] & 0x3Fu);
-    }
-    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF) || code == 0xFFFE ||
-        code == 0xFFFF)
-        return 0;
-    return length;
+    size_t length = ln_utf8_sequence_length(text, SIZE_MAX, &code);
+    return length && code != 0xFFFE && code != 0xFFFF ? length : 0;
 }
 
 /* Characters in `text` as ln_svg_write_text counts them: a stray byte
