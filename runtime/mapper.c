@@ -507,6 +507,13 @@ static void report_progress(mapper_shared *shared, const ln_mapper_control *cont
 
 static ln_search_stop overall_stop(const ln_search_result *result, int requested)
 {
+    /* A time limit or an interrupt that came after every thread had gone
+     * through its whole share ended nothing. */
+    uint64_t threads = 0;
+    for (int reason = 0; reason < LN_SEARCH_STOP_COUNT; reason++)
+        threads += result->stops[reason];
+    if (threads && result->stops[LN_SEARCH_STOP_EXHAUSTED] == threads)
+        return LN_SEARCH_STOP_EXHAUSTED;
     if (requested)
         return (ln_search_stop)(requested - 1);
     ln_search_stop stop = LN_SEARCH_STOP_EXHAUSTED;

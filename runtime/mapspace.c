@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ir/arena.h"
+#include "runtime/divisors.h"
 
 /* ------------------------------------------------------------------ */
 /* Names for messages                                                   */
@@ -277,21 +278,7 @@ static bool read_constraints(ln_mapspace *mapspace, ln_diagnostics *diagnostics)
 
 static uint32_t divisor_index(const dimension_space *space, uint32_t value)
 {
-    uint32_t low = 0, high = space->divisor_count;
-    while (low < high) {
-        uint32_t middle = (low + high) / 2;
-        if (space->divisors[middle] < value)
-            low = middle + 1;
-        else
-            high = middle;
-    }
-    return low;
-}
-
-static int compare_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
+    return ln_divisor_index(space->divisors, space->divisor_count, value);
 }
 
 /* Per-level fixed values and bounds from the enabled items; false when a
@@ -340,23 +327,16 @@ static bool apply_items(dimension_space *space, uint32_t tiling_levels, const bo
 
 static void find_divisors(ln_arena *arena, dimension_space *space)
 {
-    uint32_t n = space->remaining, count = 0;
-    uint32_t *order = ln_arena_alloc_array(arena, 2 * 1344 + 2, sizeof *order);
-    /* Timeloop's Factors::CalculateAllFactors_ order: i, n/i for i up to sqrt(n). */
-    for (uint64_t i = 1; i * i <= n; i++) {
-        if (n % i)
-            continue;
-        order[count++] = (uint32_t)i;
-        if (i * i != n)
-            order[count++] = (uint32_t)(n / i);
-    }
+    uint32_t all[LN_MAX_DIVISORS];
+    uint32_t count = ln_divisors_ascending(space->remaining, all);
     space->divisor_count = count;
     space->divisors = ln_arena_alloc_array(arena, count, sizeof *space->divisors);
-    memcpy(space->divisors, order, count * sizeof *order);
-    qsort(space->divisors, count, sizeof *space->divisors, compare_u32);
+    memcpy(space->divisors, all, count * sizeof *all);
+    /* Timeloop's Factors::CalculateAllFactors_ order: i, n/i for i up to
+     * sqrt(n), that is the ascending list's ends taken alternately. */
     space->timeloop_order = ln_arena_alloc_array(arena, count, sizeof *space->timeloop_order);
     for (uint32_t i = 0; i < count; i++)
-        space->timeloop_order[i] = divisor_index(space, order[i]);
+        space->timeloop_order[i] = i % 2 == 0 ? i / 2 : count - 1 - i / 2;
 }
 
 /* Fills ways[][] (and, with `choices`, the choice lists). Counts saturate
@@ -782,7 +762,7 @@ static void decode_dimension(const dimension_space *space, ln_count id, uint32_t
     }
 }
 
-static uint64_t tile_words(const ln_mapspace *mapspace, uint32_t tensor, const uint64_t *extents)
+uint64_t ln_mapspace_tile_words(const ln_mapspace *mapspace, uint32_t tensor, const uint64_t *extents)
 {
     uint64_t span[LN_MAX_RANKS];
     for (uint32_t r = 0; r < mapspace->rank_count[tensor]; r++)
@@ -918,7 +898,7 @@ void ln_mapspace_arrange(const ln_mapspace *mapspace, ln_tiling *tiling)
             continue;
         uint32_t storage_level = mapspace->levels[t].storage_level;
         for (uint32_t tensor = 0; tensor < problem->tensor_count; tensor++)
-            tiling->tile_words[tensor][storage_level] = tile_words(mapspace, tensor, extents);
+            tiling->tile_words[tensor][storage_level] = ln_mapspace_tile_words(mapspace, tensor, extents);
     }
 }
 
@@ -983,25 +963,31 @@ void ln_mapspace_point_of(const ln_mapspace *mapspace, const ln_tiling *tiling, 
             point->keep[mapspace->free_bypass_level[k]] |= (ln_tensor_mask)(1u << mapspace->free_bypass_tensor[k]);
 }
 
+void ln_mapspace_spatial_extent(const ln_mapspace *mapspace, const uint32_t *factors, const uint8_t *order,
+                                uint32_t split, uint64_t *x, uint64_t *y)
+{
+    *x = *y = 1;
+    for (uint32_t i = 0; i < mapspace->problem->dimension_count; i++) {
+        if (i < split)
+            *x *= factors[order[i]];
+        else
+            *y *= factors[order[i]];
+    }
+}
+
 ln_candidate_status ln_mapspace_check(const ln_mapspace *mapspace, const ln_tiling *tiling,
                                       const ln_mapspace_point *point, ln_candidate_rejection *rejection)
 {
     const ln_problem *problem = mapspace->problem;
     const ln_arch *arch = mapspace->arch;
-    uint32_t dimensions = problem->dimension_count;
     /* Timeloop's Uber::AssignSpatialTilingDirections: each fan-out along
      * each axis. */
     for (uint32_t t = 0; t < mapspace->tiling_level_count; t++) {
         const tiling_level_spec *level = &mapspace->levels[t];
         if (!level->spatial)
             continue;
-        uint64_t x = 1, y = 1;
-        for (uint32_t i = 0; i < dimensions; i++) {
-            if (i < point->split[t])
-                x *= point->factors[t][point->order[t][i]];
-            else
-                y *= point->factors[t][point->order[t][i]];
-        }
+        uint64_t x, y;
+        ln_mapspace_spatial_extent(mapspace, point->factors[t], point->order[t], point->split[t], &x, &y);
         if (x > level->fanout_x) {
             reject(rejection, LN_REJECTED_FANOUT, level->storage_level, -1, x, level->fanout_x);
             return LN_CANDIDATE_CONSTRUCTION_FAILED;

@@ -119,4 +119,13 @@ struct ln_mapspace {
     tile_term terms[LN_MAX_TENSORS][LN_MAX_RANKS * LN_MAX_TERMS];
 };
 
+/* Words of a tensor's tile (Timeloop's working set) when each dimension
+ * spans extents[d]. */
+uint64_t ln_mapspace_tile_words(const ln_mapspace *mapspace, uint32_t tensor, const uint64_t *extents);
+
+/* How many instances a fan-out's loops (its `factors` in `order`, the
+ * first `split` on X) use along X and along Y. */
+void ln_mapspace_spatial_extent(const ln_mapspace *mapspace, const uint32_t *factors, const uint8_t *order,
+                                uint32_t split, uint64_t *x, uint64_t *y);
+
 #endif

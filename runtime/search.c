@@ -184,3 +184,22 @@ void ln_search_after_report(ln_search_state *state, ln_search_outcome outcome, l
             state->check_failures = 0;
     }
 }
+
+void ln_search_start_in_order(ln_search_state *state)
+{
+    state->done = state->factorizations == 0;
+    state->check_failures = 0;
+    if (!state->done)
+        ln_search_enter(state, 0);
+}
+
+void ln_search_report_in_order(ln_search_state *state, ln_search_outcome outcome, ln_search_skip skip)
+{
+    ln_search_after_report(state, outcome, skip);
+    if (ln_search_advance_within(state))
+        return;
+    if (state->position.factorization + 1 < state->factorizations)
+        ln_search_enter(state, state->position.factorization + 1);
+    else
+        state->done = true;
+}

@@ -128,6 +128,12 @@ typedef enum ln_search_skip {
  * rejected whole is left at once. */
 void ln_search_after_report(ln_search_state *state, ln_search_outcome outcome, ln_search_skip skip);
 
+/* The searches that walk every factorization in order (exhaustive,
+ * linear_pruned): start at the first; after each report, the bookkeeping
+ * above with `skip`, then the next candidate or the next factorization. */
+void ln_search_start_in_order(ln_search_state *state);
+void ln_search_report_in_order(ln_search_state *state, ln_search_outcome outcome, ln_search_skip skip);
+
 /* The refinement after an algorithm (runtime/search_refinement.c). */
 typedef struct ln_refinement_control {
     const atomic_int *stop;    /* nonzero: stop at once, keeping the best so far */

@@ -5,23 +5,10 @@
  * guess that its tiles cannot fit whatever the order. */
 #include "runtime/search.h"
 
-static void linear_start(ln_search_state *state)
-{
-    state->done = state->factorizations == 0;
-    if (!state->done)
-        ln_search_enter(state, 0);
-}
-
 static void linear_report(ln_search_state *state, ln_search_outcome outcome)
 {
-    ln_search_after_report(state, outcome, LN_SKIP_ON_ANY_FAILURE);
-    if (ln_search_advance_within(state))
-        return;
-    if (state->position.factorization + 1 < state->factorizations)
-        ln_search_enter(state, state->position.factorization + 1);
-    else
-        state->done = true;
+    ln_search_report_in_order(state, outcome, LN_SKIP_ON_ANY_FAILURE);
 }
 
-const ln_search_algorithm ln_search_linear_pruned = {"linear_pruned", linear_start, ln_search_next_position,
-                                                     linear_report};
+const ln_search_algorithm ln_search_linear_pruned = {"linear_pruned", ln_search_start_in_order,
+                                                     ln_search_next_position, linear_report};

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/divisors.h"
 #include "runtime/mapper_internal.h"
 #include "runtime/mapspace_internal.h"
 
@@ -83,6 +84,9 @@ typedef struct optimal_shared {
     /* Bound ingredients. */
     double computes;
     uint64_t tensor_words[LN_MAX_TENSORS]; /* distinct elements (tensor_elements) */
+    /* Each element read from (or written back to) the outermost level once;
+     * 0 where that level is replicated or clustered. */
+    double compulsory[LN_MAX_TENSORS];
     uint32_t relevant[LN_MAX_TENSORS];  /* dimensions in the tensor's projection */
     bool sliding[LN_MAX_TENSORS];       /* a rank sums several dimensions (p + r) */
     /* Its energy depends on the temporal orders only through which loops
@@ -168,15 +172,7 @@ typedef struct optimal_worker {
 
 static uint32_t index_of(const walk_dimension *walk, uint32_t value)
 {
-    uint32_t low = 0, high = walk->divisor_count;
-    while (low < high) {
-        uint32_t middle = (low + high) / 2;
-        if (walk->divisors[middle] < value)
-            low = middle + 1;
-        else
-            high = middle;
-    }
-    return low;
+    return ln_divisor_index(walk->divisors, walk->divisor_count, value);
 }
 
 /* The walk order: fan-outs (outermost first: they fix the compute
@@ -204,22 +200,8 @@ static void prepare_dimension(optimal_shared *optimal, uint32_t d)
     const dimension_space *space = &optimal->mapspace->dimensions[d];
     walk_dimension *walk = &optimal->walk[d];
     ln_arena *arena = &optimal->arena;
-    uint32_t n = space->bound, count = 0;
-    uint32_t *all = ln_arena_alloc_array(arena, 1345, sizeof *all);
-    for (uint64_t i = 1; i * i <= n; i++) {
-        if (n % i)
-            continue;
-        all[count++] = (uint32_t)i;
-        if (i * i != n)
-            all[count++] = (uint32_t)(n / i);
-    }
-    /* Ascending. */
-    for (uint32_t i = 1; i < count; i++)
-        for (uint32_t j = i; j > 0 && all[j - 1] > all[j]; j--) {
-            uint32_t t = all[j];
-            all[j] = all[j - 1];
-            all[j - 1] = t;
-        }
+    uint32_t *all = ln_arena_alloc_array(arena, LN_MAX_DIVISORS, sizeof *all);
+    uint32_t count = ln_divisors_ascending(space->bound, all);
     walk->divisor_count = count;
     walk->divisors = all;
     uint32_t slots = optimal->slot_count;
@@ -477,6 +459,12 @@ bool ln_optimal_prepare(mapper_shared *shared, const ln_search_result *seed, cha
                 optimal->relevant[t] |= 1u << tensor->ranks[r].terms[k].dimension;
         }
     }
+    const ln_storage_level *outermost = &mapspace->arch->storage[mapspace->arch->storage_count - 1];
+    uint32_t top = mapspace->arch->storage_count - 1;
+    for (uint32_t t = 0; t < optimal->tensors && outermost->instances == 1 && outermost->cluster_size <= 1; t++)
+        optimal->compulsory[t] = (double)optimal->tensor_words[t] / (double)outermost->block_size *
+                                 (mapspace->problem->tensors[t].read_write ? optimal->costs.update_energy[top]
+                                                                           : optimal->costs.read_energy[top]);
     for (uint32_t t = 0; t < optimal->tensors; t++) {
         optimal->keyed[t] = !optimal->sliding[t];
         for (uint32_t level = 0; level < mapspace->arch->storage_count; level++) {
@@ -568,6 +556,15 @@ static int compare(const double *a, const double *b, uint32_t count)
 /* Lower bounds on the cycles and energy of every completion of the walk
  * so far (slots [0, slot) assigned): the struct `bounds` above. */
 
+/* Every compute, and every level's leakage over the compute cycles. */
+static double unavoidable_energy(const optimal_shared *optimal, double compute_cycles)
+{
+    double energy = optimal->computes * optimal->costs.compute_energy;
+    for (uint32_t level = 0; level < optimal->mapspace->arch->storage_count; level++)
+        energy += optimal->costs.leak_energy[level] * compute_cycles;
+    return energy;
+}
+
 static bounds lower_bounds(const optimal_worker *search, uint32_t slot)
 {
     const optimal_shared *optimal = search->shared;
@@ -589,22 +586,11 @@ static bounds lower_bounds(const optimal_worker *search, uint32_t slot)
     double compute_cycles = ceil(optimal->computes / units);
     bounds result;
     result.cycles = compute_cycles + (double)optimal->costs.network_latency;
-    /* Energy: every compute; every level's leakage over at least the
-     * compute cycles; and each tensor read from (or written back to) the
-     * outermost level at least once. */
-    double energy = optimal->computes * optimal->costs.compute_energy;
-    const ln_arch *arch = mapspace->arch;
-    for (uint32_t level = 0; level < arch->storage_count; level++)
-        energy += optimal->costs.leak_energy[level] * compute_cycles;
-    uint32_t top = arch->storage_count - 1;
-    const ln_storage_level *outermost = &arch->storage[top];
-    if (outermost->instances == 1 && outermost->cluster_size <= 1) {
-        for (uint32_t t = 0; t < optimal->tensors; t++) {
-            double vectors = (double)optimal->tensor_words[t] / (double)outermost->block_size;
-            energy += vectors * (mapspace->problem->tensors[t].read_write ? optimal->costs.update_energy[top]
-                                                                          : optimal->costs.read_energy[top]);
-        }
-    }
+    /* Energy: what no mapping avoids, and each tensor read from (or
+     * written back to) the outermost level at least once. */
+    double energy = unavoidable_energy(optimal, compute_cycles);
+    for (uint32_t t = 0; t < optimal->tensors; t++)
+        energy += optimal->compulsory[t];
     result.energy = energy;
     return result;
 }
@@ -744,24 +730,26 @@ static void offer_pareto(optimal_worker *search, const ln_evaluation *evaluation
     entry->mapping = *mapping;
 }
 
-/* The energy tensor `t` costs in an evaluation at storage levels up to
- * `cut`: its part of each (accesses, reductions, address generation;
- * leakage belongs to no tensor). */
+/* The energy tensor `t` costs in an evaluation at one storage level: its
+ * accesses, reductions and address generation (leakage belongs to no
+ * tensor). */
+static double level_energy(const ln_evaluation *evaluation, uint32_t t, uint32_t level)
+{
+    const ln_tensor_level_stats *stats = &evaluation->levels[level].tensors[t];
+    return stats->energy * stats->utilized_instances + stats->temporal_reduction_energy * stats->utilized_instances +
+           stats->address_generation_energy * (double)stats->utilized_clusters;
+}
+
+/* ... and at storage levels up to `cut`. */
 static double tensor_energy(const ln_evaluation *evaluation, uint32_t t, uint32_t cut)
 {
     double energy = 0;
-    for (uint32_t level = 0; level < evaluation->level_count && level <= cut; level++) {
-        const ln_tensor_level_stats *stats = &evaluation->levels[level].tensors[t];
-        energy += stats->energy * stats->utilized_instances +
-                  stats->temporal_reduction_energy * stats->utilized_instances +
-                  stats->address_generation_energy * (double)stats->utilized_clusters;
-    }
+    for (uint32_t level = 0; level < evaluation->level_count && level <= cut; level++)
+        energy += level_energy(evaluation, t, level);
     return energy;
 }
 
 enum { MAX_BOUND_EVALUATIONS = 512 };
-
-static double compulsory_energy(const optimal_shared *optimal, uint32_t t);
 
 /* One choice the bound tries for a tensor: an order of some loops at a
  * level, a split, or keep/bypass at a level. */
@@ -803,13 +791,6 @@ typedef struct bound_mode {
     bool feeder;
     double outer;
 } bound_mode;
-
-static double level_energy(const ln_evaluation *evaluation, uint32_t t, uint32_t level)
-{
-    const ln_tensor_level_stats *stats = &evaluation->levels[level].tensors[t];
-    return stats->energy * stats->utilized_instances + stats->temporal_reduction_energy * stats->utilized_instances +
-           stats->address_generation_energy * (double)stats->utilized_clusters;
-}
 
 /* A lower bound on what tensor `t` can cost over every order, split and
  * keep/bypass choice of the factorization in `tiling` (its levels' free
@@ -979,20 +960,6 @@ static double tensor_bound(optimal_worker *search, const ln_tiling *tiling, uint
     return least;
 }
 
-/* Each element of the tensor read from (or written back to) the outermost
- * level once. */
-static double compulsory_energy(const optimal_shared *optimal, uint32_t t)
-{
-    const ln_mapspace *mapspace = optimal->mapspace;
-    const ln_arch *arch = mapspace->arch;
-    uint32_t top = arch->storage_count - 1;
-    const ln_storage_level *outermost = &arch->storage[top];
-    if (outermost->instances != 1 || outermost->cluster_size > 1)
-        return 0;
-    return (double)optimal->tensor_words[t] / (double)outermost->block_size *
-           (mapspace->problem->tensors[t].read_write ? optimal->costs.update_energy[top]
-                                                     : optimal->costs.read_energy[top]);
-}
 
 /* Stopped by the mapper (time limit, interrupt), or past the visit limit
  * of a quick first pass. */
@@ -1058,15 +1025,11 @@ static double bound_energy(const optimal_worker *search)
 static bool cut_by_energy(optimal_worker *search)
 {
     optimal_shared *optimal = search->shared;
-    const ln_arch *arch = optimal->mapspace->arch;
     bounds bound = lower_bounds(search, optimal->slot_count);
-    double compute_cycles = bound.cycles - (double)optimal->costs.network_latency;
     search->bound_cycles = bound.cycles;
-    search->fixed_energy = optimal->computes * optimal->costs.compute_energy;
-    for (uint32_t level = 0; level < arch->storage_count; level++)
-        search->fixed_energy += optimal->costs.leak_energy[level] * compute_cycles;
+    search->fixed_energy = unavoidable_energy(optimal, bound.cycles - (double)optimal->costs.network_latency);
     for (uint32_t t = 0; t < optimal->tensors; t++)
-        search->tensor_least[t] = compulsory_energy(optimal, t);
+        search->tensor_least[t] = optimal->compulsory[t];
     if (!optimal->energy_matters)
         return false;
     bound.energy = bound_energy(search);
@@ -1271,18 +1234,12 @@ static uint32_t order_classes(optimal_worker *search, uint32_t level)
 static bool fanouts_constructible(const optimal_worker *search, const ln_mapspace_point *point)
 {
     const ln_mapspace *mapspace = search->shared->mapspace;
-    uint32_t dimensions = search->shared->dimensions;
     for (uint32_t t = 0; t < mapspace->tiling_level_count; t++) {
         const tiling_level_spec *level = &mapspace->levels[t];
         if (!level->spatial)
             continue;
-        uint64_t x = 1, y = 1;
-        for (uint32_t i = 0; i < dimensions; i++) {
-            if (i < point->split[t])
-                x *= point->factors[t][point->order[t][i]];
-            else
-                y *= point->factors[t][point->order[t][i]];
-        }
+        uint64_t x, y;
+        ln_mapspace_spatial_extent(mapspace, point->factors[t], point->order[t], point->split[t], &x, &y);
         if (x > level->fanout_x || y > level->fanout_y)
             return false;
     }
@@ -1493,16 +1450,7 @@ static bool forced_tiles_overflow(const optimal_worker *search, uint32_t level, 
     for (uint32_t t = 0; t < optimal->tensors; t++) {
         if (!(forced & (1u << t)))
             continue;
-        uint64_t span[LN_MAX_RANKS];
-        for (uint32_t r = 0; r < mapspace->rank_count[t]; r++)
-            span[r] = 1;
-        for (uint32_t k = 0; k < mapspace->term_count[t]; k++) {
-            const tile_term *term = &mapspace->terms[t][k];
-            span[term->rank] += term->magnitude * (extents[term->dimension] - 1);
-        }
-        uint64_t words = 1;
-        for (uint32_t r = 0; r < mapspace->rank_count[t]; r++)
-            words *= span[r];
+        uint64_t words = ln_mapspace_tile_words(mapspace, t, extents);
         if (confidence < 1.0)
             words = (uint64_t)ceil((double)words * confidence);
         required += words;
@@ -1539,17 +1487,6 @@ static void complete_partially(optimal_worker *search, uint32_t slot, uint32_t h
     }
 }
 
-/* The energy no mapping of the factorization so far avoids: computes, and
- * leakage over the compute cycles. */
-static double fixed_energy_of(const optimal_worker *search, bounds bound)
-{
-    const optimal_shared *optimal = search->shared;
-    double compute_cycles = bound.cycles - (double)optimal->costs.network_latency;
-    double energy = optimal->computes * optimal->costs.compute_energy;
-    for (uint32_t level = 0; level < optimal->mapspace->arch->storage_count; level++)
-        energy += optimal->costs.leak_energy[level] * compute_cycles;
-    return energy;
-}
 
 /* The walk has assigned every fan-out, the outermost level's loops and the
  * temporal levels up to storage level `cut` (slots [0, slot]): true when
@@ -1568,16 +1505,11 @@ static bool cut_inside(optimal_worker *search, uint32_t slot, uint32_t cut)
         return false;
     complete_partially(search, slot, mapspace->arch->storage_count - 2);
     bounds bound = lower_bounds(search, optimal->slot_count);
-    double energy = fixed_energy_of(search, bound);
-    double compulsory[LN_MAX_TENSORS];
-    for (uint32_t t = 0; t < optimal->tensors; t++) {
-        compulsory[t] = compulsory_energy(optimal, t);
-        energy += compulsory[t];
-    }
+    double energy = bound.energy;
     for (uint32_t t = 0; t < optimal->tensors; t++) {
         if (!optimal->keyed[t])
             continue;
-        bound_mode mode = {cut, true, compulsory[t]};
+        bound_mode mode = {cut, true, optimal->compulsory[t]};
         double inside = tensor_bound(search, &search->partial, t, &mode);
         if (isnan(inside) || isinf(inside))
             continue;
@@ -1612,14 +1544,9 @@ static bool fanout_fits(optimal_worker *search, uint32_t slot)
         memcpy(order, tiling->order[level_index], dimensions);
         permutation_of(order + begin, length, p);
         for (uint32_t s = 0; s < tiling->split_choices[level_index]; s++) {
-            uint32_t split = tiling->split_base[level_index] + s;
-            uint64_t x = 1, y = 1;
-            for (uint32_t i = 0; i < dimensions; i++) {
-                if (i < split)
-                    x *= search->factors[slot][order[i]];
-                else
-                    y *= search->factors[slot][order[i]];
-            }
+            uint64_t x, y;
+            ln_mapspace_spatial_extent(mapspace, search->factors[slot], order, tiling->split_base[level_index] + s,
+                                       &x, &y);
             if (x <= level->fanout_x && y <= level->fanout_y)
                 return true;
         }
@@ -1732,8 +1659,12 @@ void ln_optimal_run_worker(mapper_worker *worker)
     search->metric_count = shared->settings->metric_count;
     search->certificate.present = true;
     search->memo = calloc((size_t)optimal->tensors * MEMO_SIZE, sizeof *search->memo);
+    /* A stop that comes once this thread has finished its last subtree,
+     * with none left to take, ends nothing: the walk is complete. */
+    bool cut_short = false;
     for (;;) {
-        if (stopped(search)) {
+        bool left = atomic_load(&optimal->next_item) < optimal->item_count;
+        if (stopped(search) && (left || cut_short)) {
             int stop = atomic_load(&shared->stop);
             worker->stop = stop ? (ln_search_stop)(stop - 1) : LN_SEARCH_STOP_VISIT_LIMIT;
             return;
@@ -1782,10 +1713,12 @@ void ln_optimal_run_worker(mapper_worker *worker)
             count_pruned(search, (ln_pruning_rule)removed_by, completions(search, optimal->item_depth, 0), 0);
         else
             walk(search, optimal->item_depth, 0, 1);
-        if (!stopped(search))
+        if (stopped(search))
+            cut_short = true;
+        else
             top->done = true;
     }
-    worker->stop = stopped(search) ? LN_SEARCH_STOP_VISIT_LIMIT : LN_SEARCH_STOP_EXHAUSTED;
+    worker->stop = LN_SEARCH_STOP_EXHAUSTED;
 }
 
 static int compare_points(const void *a, const void *b)

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/divisors.h"
+
 typedef struct bound_walk {
     const ln_spec *spec;
     const ln_engine *engine;
@@ -105,24 +107,12 @@ bool ln_traffic_bound_check(const ln_spec *spec, ln_diagnostics *diagnostics)
 
 static bool find_divisors(bound_walk *walk, uint32_t d, uint32_t bound)
 {
-    uint32_t small = 0, large = 0;
-    for (uint64_t i = 1; i * i <= bound; i++)
-        if (bound % i == 0) {
-            small++;
-            if (i * i != bound)
-                large++;
-        }
-    uint32_t count = small + large;
+    uint32_t all[LN_MAX_DIVISORS];
+    uint32_t count = ln_divisors_ascending(bound, all);
     uint32_t *divisors = malloc(count * sizeof *divisors);
     if (!divisors)
         return false;
-    uint32_t low = 0, high = count;
-    for (uint64_t i = 1; i * i <= bound; i++)
-        if (bound % i == 0) {
-            divisors[low++] = (uint32_t)i;
-            if (i * i != bound)
-                divisors[--high] = (uint32_t)(bound / i);
-        }
+    memcpy(divisors, all, count * sizeof *all);
     walk->divisors[d] = divisors;
     walk->divisor_count[d] = count;
     return true;

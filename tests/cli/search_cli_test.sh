@@ -184,9 +184,24 @@ check "the summary gives the front" contains "$work/pareto.log" "Pareto front:"
 "$loopnest" search "$tutorial/05-conv1d-oc-3level-null.nest" --pareto --algorithm random >"$work/bad" 2>&1; status=$?
 check "--pareto with another algorithm exits 2" [ $status -eq 2 ]
 check "and says why" contains "$work/bad" "give --algorithm optimal"
+sed 's/minimize delay, energy;/minimize last_level_accesses;/' "$tutorial/05-conv1d-oc-3level-null.nest" \
+  >"$work/accesses.nest"
+LOOPNEST_PATH=$tutorial "$loopnest" search "$work/accesses.nest" --pareto >"$work/bad" 2>&1; status=$?
+check "--pareto with a metric the front does not rank exits 2" [ $status -eq 2 ]
+check "and names the metric" contains "$work/bad" "the inputs ask for last_level_accesses"
 "$loopnest" search "$tutorial/05-conv1d-oc-3level-null.nest" --algorithm optimal --time-limit 0.000001 \
   -o "$work/cut" >"$work/cut.log" 2>&1; status=$?
-check "a cut-short optimal search exits 0 or 3" [ $status -eq 0 ] || [ $status -eq 3 ]
+check "a time-limited optimal search exits 0 or 3" [ $status -eq 0 ] || [ $status -eq 3 ]
+# It may finish before the limit is noticed; its proof and its reason to
+# stop must then agree.
+if [ $status -eq 0 ] && contains "$work/cut/loopnest.search.json" '"optimal": false'; then
+  check "a cut-short optimal search says it stopped at the time limit" \
+    contains "$work/cut/loopnest.search.json" '"stop": "time_limit"'
+  check "and gives a lower bound" contains "$work/cut.log" "Lower bound : "
+elif [ $status -eq 0 ]; then
+  check "a finished optimal search says it was exhausted" \
+    contains "$work/cut/loopnest.search.json" '"stop": "exhausted"'
+fi
 
 echo "$failures failures"
 [ $failures -eq 0 ]

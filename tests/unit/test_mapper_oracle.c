@@ -10,6 +10,7 @@
  *
  * Specs in tests/data/oracle/ are kept regression cases: each must agree
  * too. A spec where the two ever differ is printed as YAML; save it there. */
+#include "permutation_test_support.h"
 #include "yaml_test_support.h"
 
 #include <dirent.h>
@@ -423,35 +424,6 @@ static void walk_bypass(oracle_walk *walk, uint32_t tensor, uint32_t level)
     }
 }
 
-static bool next_order(uint8_t *items, uint32_t length)
-{
-    if (length < 2)
-        return false;
-    uint32_t i = length - 1;
-    while (i > 0 && items[i - 1] >= items[i])
-        i--;
-    if (i == 0) {
-        for (uint32_t a = 0, b = length - 1; a < b; a++, b--) {
-            uint8_t t = items[a];
-            items[a] = items[b];
-            items[b] = t;
-        }
-        return false;
-    }
-    uint32_t j = length - 1;
-    while (items[j] <= items[i - 1])
-        j--;
-    uint8_t t = items[i - 1];
-    items[i - 1] = items[j];
-    items[j] = t;
-    for (uint32_t a = i, b = length - 1; a < b; a++, b--) {
-        t = items[a];
-        items[a] = items[b];
-        items[b] = t;
-    }
-    return true;
-}
-
 /* Every order and split of tiling level `slot` and those above it. */
 static void walk_orders(oracle_walk *walk, uint32_t slot)
 {
@@ -514,7 +486,7 @@ static void walk_orders(oracle_walk *walk, uint32_t slot)
             walk->splits[slot] = split;
             walk_orders(walk, slot + 1);
         }
-    } while (!space->canonical[slot] && next_order(order + free_begin, dimensions - free_begin));
+    } while (!space->canonical[slot] && next_permutation(order + free_begin, dimensions - free_begin));
 }
 
 static void walk_factors(oracle_walk *walk, uint32_t dimension, uint32_t slot, uint32_t remaining)

@@ -1,6 +1,7 @@
 /* The mapspace: Timeloop's sub-space sizes and order, the pruning of
  * equivalent orders (checked against Timeloop's whole unpruned space), the
  * cheap checks against the engine, and every constraint error. */
+#include "permutation_test_support.h"
 #include "yaml_test_support.h"
 
 #include "ir/mapping_validate.h"
@@ -239,36 +240,6 @@ static void key_set_release(key_set *set)
 {
     free(set->items);
     free(set->used);
-}
-
-static bool next_permutation(uint8_t *items, uint32_t length)
-{
-    if (length < 2)
-        return false;
-    uint32_t i = length - 1;
-    while (i > 0 && items[i - 1] >= items[i])
-        i--;
-    if (i == 0) {
-        /* Back to the first order, as std::next_permutation does. */
-        for (uint32_t a = 0, b = length - 1; a < b; a++, b--) {
-            uint8_t t = items[a];
-            items[a] = items[b];
-            items[b] = t;
-        }
-        return false;
-    }
-    uint32_t j = length - 1;
-    while (items[j] <= items[i - 1])
-        j--;
-    uint8_t t = items[i - 1];
-    items[i - 1] = items[j];
-    items[j] = t;
-    for (uint32_t a = i, b = length - 1; a < b; a++, b--) {
-        t = items[a];
-        items[a] = items[b];
-        items[b] = t;
-    }
-    return true;
 }
 
 /* Every mapping of the pruned space is distinct, valid for the model, and

@@ -138,6 +138,14 @@ static void unload(loaded_spec *loaded)
     yaml_test_release(&loaded->yaml);
 }
 
+/* Computes the bound of a loaded spec (evaluation cap 0: none). */
+static bool compute(loaded_spec *loaded, uint64_t cap, const ln_traffic_bound_control *control,
+                    ln_traffic_bound *bound)
+{
+    return ln_traffic_bound_compute(&loaded->yaml.spec, loaded->engine, cap, control, bound,
+                                    &loaded->yaml.diagnostics);
+}
+
 /* ------------------------------------------------------------------ */
 /* The brute force                                                      */
 /* ------------------------------------------------------------------ */
@@ -287,8 +295,7 @@ static void expect_brute_force_frontier(const char *problem_text, bool every_ord
     loaded_spec loaded;
     load(&loaded, problem_text, three_level_arch);
     ln_traffic_bound bound;
-    assert_true(ln_traffic_bound_compute(&loaded.yaml.spec, loaded.engine, 0, NULL, &bound,
-                                         &loaded.yaml.diagnostics));
+    assert_true(compute(&loaded, 0, NULL, &bound));
     assert_true(bound.complete);
     assert_int_equal(bound.buffer_level, 1);
     assert_int_equal(bound.backing_level, 2);
@@ -367,8 +374,7 @@ static void test_frontier_falls_to_the_compulsory_traffic(void **state)
     loaded_spec loaded;
     load(&loaded, gemm_problem, three_level_arch);
     ln_traffic_bound bound;
-    assert_true(ln_traffic_bound_compute(&loaded.yaml.spec, loaded.engine, 0, NULL, &bound,
-                                         &loaded.yaml.diagnostics));
+    assert_true(compute(&loaded, 0, NULL, &bound));
     assert_true(bound.point_count > 2);
     for (uint32_t i = 1; i < bound.point_count; i++) {
         assert_true(bound.points[i].footprint > bound.points[i - 1].footprint);
@@ -404,8 +410,7 @@ static void test_replicated_buffer_counts_every_instance(void **state)
     loaded_spec loaded;
     load(&loaded, gemm_problem, replicated_arch);
     ln_traffic_bound bound;
-    assert_true(ln_traffic_bound_compute(&loaded.yaml.spec, loaded.engine, 0, NULL, &bound,
-                                         &loaded.yaml.diagnostics));
+    assert_true(compute(&loaded, 0, NULL, &bound));
     assert_int_equal(bound.buffer_level, 0);
     assert_int_equal(bound.capacity, 4 * 256);
     ln_traffic_bound_release(&bound);
@@ -418,8 +423,7 @@ static void test_unbounded_buffer(void **state)
     loaded_spec loaded;
     load(&loaded, gemm_problem, two_level_arch);
     ln_traffic_bound bound;
-    assert_true(ln_traffic_bound_compute(&loaded.yaml.spec, loaded.engine, 0, NULL, &bound,
-                                         &loaded.yaml.diagnostics));
+    assert_true(compute(&loaded, 0, NULL, &bound));
     assert_false(bound.capacity_known);
     assert_true(bound.complete);
     ln_traffic_bound_release(&bound);
@@ -432,26 +436,22 @@ static void test_evaluation_cap_leaves_it_incomplete(void **state)
     loaded_spec loaded;
     load(&loaded, strided_problem, three_level_arch);
     ln_traffic_bound bound;
-    assert_true(ln_traffic_bound_compute(&loaded.yaml.spec, loaded.engine, 0, NULL, &bound,
-                                         &loaded.yaml.diagnostics));
+    assert_true(compute(&loaded, 0, NULL, &bound));
     uint64_t all = bound.evaluations;
     uint32_t points = bound.point_count;
     ln_traffic_bound_release(&bound);
     /* Exactly enough: complete, the same frontier. */
-    assert_true(ln_traffic_bound_compute(&loaded.yaml.spec, loaded.engine, all, NULL, &bound,
-                                         &loaded.yaml.diagnostics));
+    assert_true(compute(&loaded, all, NULL, &bound));
     assert_true(bound.complete);
     assert_int_equal(bound.evaluations, all);
     assert_int_equal(bound.point_count, points);
     ln_traffic_bound_release(&bound);
     /* One short: incomplete, and it says how far it got. */
-    assert_true(ln_traffic_bound_compute(&loaded.yaml.spec, loaded.engine, all - 1, NULL, &bound,
-                                         &loaded.yaml.diagnostics));
+    assert_true(compute(&loaded, all - 1, NULL, &bound));
     assert_false(bound.complete);
     assert_int_equal(bound.evaluations, all - 1);
     ln_traffic_bound_release(&bound);
-    assert_true(ln_traffic_bound_compute(&loaded.yaml.spec, loaded.engine, 10, NULL, &bound,
-                                         &loaded.yaml.diagnostics));
+    assert_true(compute(&loaded, 10, NULL, &bound));
     assert_false(bound.complete);
     assert_int_equal(bound.evaluations, 10);
     assert_true(bound.point_count >= 1);
@@ -476,8 +476,7 @@ static void test_progress_is_reported(void **state)
     ln_traffic_bound bound;
     ln_traffic_bound_control control = {count_progress, NULL};
     progress_calls = 0;
-    assert_true(ln_traffic_bound_compute(&loaded.yaml.spec, loaded.engine, 0, &control, &bound,
-                                         &loaded.yaml.diagnostics));
+    assert_true(compute(&loaded, 0, &control, &bound));
     assert_int_equal(progress_calls, bound.evaluations / LN_TRAFFIC_BOUND_PROGRESS_EVERY);
     assert_true(progress_calls > 0);
     ln_traffic_bound_release(&bound);
@@ -490,8 +489,7 @@ static void test_no_level_below_the_backing_store(void **state)
     loaded_spec loaded;
     load(&loaded, gemm_problem, one_level_arch);
     ln_traffic_bound bound;
-    assert_false(ln_traffic_bound_compute(&loaded.yaml.spec, loaded.engine, 0, NULL, &bound,
-                                          &loaded.yaml.diagnostics));
+    assert_false(compute(&loaded, 0, NULL, &bound));
     assert_int_equal(bound.point_count, 0);
     const ln_diagnostic *error =
         yaml_test_find(&loaded.yaml, LN_SEVERITY_ERROR, "needs a storage level below the outermost one (DRAM)");
@@ -512,8 +510,7 @@ static void test_empty_dimension_is_refused(void **state)
      * is checked again here. */
     loaded.yaml.spec.problem.dimension_bounds[1] = 0;
     ln_traffic_bound bound;
-    assert_false(ln_traffic_bound_compute(&loaded.yaml.spec, loaded.engine, 0, NULL, &bound,
-                                          &loaded.yaml.diagnostics));
+    assert_false(compute(&loaded, 0, NULL, &bound));
     assert_non_null(yaml_test_find(&loaded.yaml, LN_SEVERITY_ERROR, "dimension N has bound 0"));
     ln_traffic_bound_release(&bound);
     unload(&loaded);
