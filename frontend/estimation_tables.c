@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "ir/stdlib_data.h"
+
 typedef struct ln_path_list {
     char **items;
     size_t count;
@@ -123,19 +125,13 @@ static int column_starting(const ln_csv_table *table, const char *prefix)
     return -1;
 }
 
-static bool load_table(const char *path, ln_arena *arena, ln_diagnostics *diagnostics, ln_estimation_table *table)
+static bool parse_table(const char *path, const char *text, size_t length, ln_arena *arena,
+                        ln_diagnostics *diagnostics, ln_estimation_table *table)
 {
     memset(table, 0, sizeof *table);
-    size_t length;
-    char *text = read_file(path, &length);
-    if (!text) {
-        ln_error(diagnostics, ln_location_none(), NULL, "cannot read the table '%s': %s", path, strerror(errno));
-        return false;
-    }
     /* Registered so that messages about a row can quote it. */
     const char *shown = ln_diagnostics_add_source(diagnostics, path, text, length);
     bool ok = ln_csv_parse(arena, diagnostics, shown, text, length, &table->csv);
-    free(text);
     if (!ok)
         return false;
     table->path = shown;
@@ -177,10 +173,71 @@ static bool load_table(const char *path, ln_arena *arena, ln_diagnostics *diagno
     return ok;
 }
 
+static bool load_table(const char *path, ln_arena *arena, ln_diagnostics *diagnostics, ln_estimation_table *table)
+{
+    size_t length;
+    char *text = read_file(path, &length);
+    if (!text) {
+        memset(table, 0, sizeof *table);
+        ln_error(diagnostics, ln_location_none(), NULL, "cannot read the table '%s': %s", path, strerror(errno));
+        return false;
+    }
+    bool ok = parse_table(path, text, length, arena, diagnostics, table);
+    free(text);
+    return ok;
+}
+
+/* `stdlib/...` names a folder of the standard library. When no such folder
+ * exists on disk (an installed binary, or another working directory), the
+ * copy embedded in the binary is read, so `--tables
+ * stdlib/compat/accelergy-2024` works anywhere. False when `directory` is
+ * not such a folder. */
+static bool load_embedded(const char *directory, ln_arena *arena, ln_diagnostics *diagnostics,
+                          ln_estimation_tables *tables, bool *ok)
+{
+    while (strncmp(directory, "./", 2) == 0)
+        directory += 2;
+    struct stat status;
+    if (strncmp(directory, "stdlib/", 7) != 0 || stat(directory, &status) == 0)
+        return false;
+    char prefix[512];
+    size_t prefix_length = (size_t)snprintf(prefix, sizeof prefix, "%s", directory + 7);
+    while (prefix_length > 0 && prefix[prefix_length - 1] == '/')
+        prefix[--prefix_length] = '\0';
+    if (prefix_length + 2 >= sizeof prefix)
+        return false;
+    prefix[prefix_length++] = '/';
+    prefix[prefix_length] = '\0';
+    size_t count, matching = 0;
+    const ln_stdlib_file *files = ln_stdlib_files(&count);
+    for (size_t i = 0; i < count; i++)
+        if (strncmp(files[i].path, prefix, prefix_length) == 0)
+            matching++;
+    if (matching == 0)
+        return false;
+    tables->tables = ln_arena_alloc_array(arena, matching, sizeof *tables->tables);
+    *ok = true;
+    for (size_t i = 0; i < count && *ok; i++) {
+        size_t length = strlen(files[i].path);
+        if (strncmp(files[i].path, prefix, prefix_length) != 0 || length < 4 ||
+            strcasecmp(files[i].path + length - 4, ".csv") != 0)
+            continue;
+        const char *path = ln_arena_printf(arena, "stdlib/%s", files[i].path);
+        if (parse_table(path, files[i].text, files[i].length, arena, diagnostics, &tables->tables[tables->count]))
+            tables->count++;
+        else
+            *ok = false;
+    }
+    return true;
+}
+
 bool ln_load_estimation_tables(const char *directory, ln_arena *arena, ln_diagnostics *diagnostics,
                                ln_estimation_tables *tables)
 {
     memset(tables, 0, sizeof *tables);
+    bool embedded_ok;
+    if (load_embedded(directory, arena, diagnostics, tables, &embedded_ok))
+        return embedded_ok;
     ln_path_list list = {NULL, 0, 0};
     bool ok = collect(directory, 0, &list, diagnostics);
     if (ok && list.count == 0)

@@ -3,7 +3,9 @@
  * `action`, `energy` and `area` (and optionally `class`; otherwise the file
  * is named after the class, e.g. intadder.csv). A row applies to a component
  * of that class when every attribute the row gives (non-empty, not `*`)
- * equals the component's; the first such row wins. Tables take precedence
+ * equals the component's, and every attribute the row marks `-` is one the
+ * component does not set (Accelergy chose its estimator by which attributes
+ * a component has; see stdlib/compat/); the first such row wins. Tables take precedence
  * over the built-in models; an ERT/ART given with the inputs over both. */
 #ifndef LOOPNEST_IR_ESTIMATION_TABLE_H
 #define LOOPNEST_IR_ESTIMATION_TABLE_H

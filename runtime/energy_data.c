@@ -79,17 +79,21 @@ static bool load_aladdin(ln_energy_data *data, ln_arena *arena, ln_diagnostics *
     return true;
 }
 
-static bool load_cacti(ln_arena *arena, ln_diagnostics *diagnostics, const char *path, ln_cacti_point **points,
-                       uint32_t *count)
+/* Appends the rows of one sweep to data->sram, skipping a row already read
+ * from an earlier sweep (the sweeps overlap with identical rows). */
+static bool load_cacti(ln_energy_data *data, ln_arena *arena, ln_diagnostics *diagnostics, const char *path,
+                       uint32_t capacity)
 {
     ln_csv_table table;
     if (!load_table(arena, diagnostics, path, &table))
         return false;
-    *points = ln_arena_alloc_array(arena, table.row_count ? table.row_count : 1, sizeof **points);
-    *count = table.row_count;
+    if (data->sram_count + table.row_count > capacity) {
+        ln_error(diagnostics, ln_location_none(), NULL, "the built-in table '%s' has more rows than expected", path);
+        return false;
+    }
     for (uint32_t r = 0; r < table.row_count; r++) {
         const ln_csv_row *row = &table.rows[r];
-        ln_cacti_point *point = &(*points)[r];
+        ln_cacti_point *point = &data->sram[data->sram_count];
         if (!field_number(diagnostics, &table, row, "technology_nm", &point->node_nm) ||
             !field_number(diagnostics, &table, row, "width_bits", &point->width) ||
             !field_number(diagnostics, &table, row, "depth", &point->depth) ||
@@ -98,8 +102,17 @@ static bool load_cacti(ln_arena *arena, ln_diagnostics *diagnostics, const char 
             !field_number(diagnostics, &table, row, "write_pJ", &point->write_pj) ||
             !field_number(diagnostics, &table, row, "update_pJ", &point->update_pj) ||
             !field_number(diagnostics, &table, row, "leak_pJ_per_1ns_cycle", &point->leak_pj) ||
-            !field_number(diagnostics, &table, row, "area_um2", &point->area_um2))
+            !field_number(diagnostics, &table, row, "area_um2", &point->area_um2) ||
+            !field_number(diagnostics, &table, row, "random_cycle_time_ns", &point->cycle_ns))
             return false;
+        bool seen = false;
+        for (uint32_t i = 0; i < data->sram_count && !seen; i++) {
+            const ln_cacti_point *other = &data->sram[i];
+            seen = other->node_nm == point->node_nm && other->width == point->width &&
+                   other->depth == point->depth && other->banks == point->banks;
+        }
+        if (!seen)
+            data->sram_count++;
     }
     return true;
 }
@@ -171,11 +184,14 @@ static bool load_scaling(ln_energy_data *data, ln_arena *arena, ln_diagnostics *
 bool ln_energy_data_load(ln_energy_data *data, ln_arena *arena, ln_diagnostics *diagnostics)
 {
     memset(data, 0, sizeof *data);
+    enum { SRAM_ROW_CAPACITY = 4096 };
+    data->sram = ln_arena_alloc_array(arena, SRAM_ROW_CAPACITY, sizeof *data->sram);
     return load_aladdin(data, arena, diagnostics) &&
-           load_cacti(arena, diagnostics, "energy-data/cacti-sram/cacti_sram_sweep.csv", &data->sram,
-                      &data->sram_count) &&
-           load_cacti(arena, diagnostics, "energy-data/cacti-sram/cacti_sram_banks_sweep.csv", &data->banks,
-                      &data->bank_count) &&
+           load_cacti(data, arena, diagnostics, "energy-data/cacti-sram/cacti_sram_sweep.csv", SRAM_ROW_CAPACITY) &&
+           load_cacti(data, arena, diagnostics, "energy-data/cacti-sram/cacti_sram_banks_sweep.csv",
+                      SRAM_ROW_CAPACITY) &&
+           load_cacti(data, arena, diagnostics, "energy-data/cacti-sram/cacti_sram_depth_fine_sweep.csv",
+                      SRAM_ROW_CAPACITY) &&
            load_dram(data, arena, diagnostics) && load_scaling(data, arena, diagnostics);
 }
 

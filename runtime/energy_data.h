@@ -43,10 +43,13 @@ typedef struct ln_aladdin_table {
     ln_aladdin_row rows[LN_ALADDIN_MAX_ROWS];
 } ln_aladdin_table;
 
-/* One CACTI run: energies in pJ, leakage in pJ per 1 ns cycle. */
+/* What the CACTI plug-in returns for one SRAM (1 read-write port):
+ * energies in pJ, leakage in pJ per 1 ns cycle, random cycle time in ns.
+ * Rows below the plug-in's minimum size (width < 32 or depth < 64 x banks)
+ * already carry its rescaling (cacti-sram/METHOD.md). */
 typedef struct ln_cacti_point {
     double node_nm, width, depth, banks;
-    double read_pj, write_pj, update_pj, leak_pj, area_um2;
+    double read_pj, write_pj, update_pj, leak_pj, area_um2, cycle_ns;
 } ln_cacti_point;
 
 typedef struct ln_dram_type {
@@ -56,10 +59,10 @@ typedef struct ln_dram_type {
 
 typedef struct ln_energy_data {
     ln_aladdin_table aladdin[LN_ALADDIN_CIRCUIT_COUNT];
+    /* Every row of the three CACTI sweeps (power-of-two grid, banks, fine
+     * depths), each (node, width, depth, banks) once. */
     uint32_t sram_count;
-    ln_cacti_point *sram;  /* 1 port, 1 bank, the node x width x depth grid */
-    uint32_t bank_count;
-    ln_cacti_point *banks; /* 45 nm, 64 bits, 1..16 banks */
+    ln_cacti_point *sram;
     uint32_t dram_count;
     ln_dram_type *dram;
     /* Stillmaker-Baas: nodes from the largest (130) to the smallest (7). */

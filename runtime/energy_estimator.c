@@ -470,6 +470,10 @@ static bool table_lookup(ln_estimator *estimator, const char *class_name, const 
                     binding = ln_energy_scope_find(arguments, table->csv.columns[c]);
                 if (!binding)
                     binding = ln_energy_scope_find(attributes, table->csv.columns[c]);
+                if (strcmp(cell, "-") == 0) { /* the component must not set it */
+                    matches = !binding;
+                    continue;
+                }
                 /* As the table plug-in: columns the component does not have
                  * do not rule a row out. */
                 if (binding && !same_value(cell, &binding->value, estimator->arena))

@@ -218,26 +218,27 @@ static bool technology(ln_request *request, double *nm, ln_primitive_status *sta
     return true;
 }
 
+/* A numeric attribute that falls back to a default when absent or bad. */
+static double optional_number(ln_request *request, const char *name, double fallback, double minimum)
+{
+    const char *const names[] = {name, NULL};
+    double value = fallback;
+    ln_primitive_status ignored;
+    if (!number_attribute(request, names, fallback, minimum, &value, &ignored))
+        value = fallback;
+    return value;
+}
+
 /* The clock period in seconds (Timeloop's default 1 ns). */
 static double clock_seconds(ln_request *request)
 {
-    static const char *const cycle_names[] = {"global_cycle_seconds", NULL};
-    double cycle = 1e-9;
-    ln_primitive_status ignored;
-    if (!number_attribute(request, cycle_names, 1e-9, 1e-15, &cycle, &ignored))
-        cycle = 1e-9;
-    return cycle;
+    return optional_number(request, "global_cycle_seconds", 1e-9, 1e-15);
 }
 
 /* The duration of one action: the clock times its latency in cycles. */
 static double action_seconds(ln_request *request)
 {
-    static const char *const latency_names[] = {"action_latency_cycles", NULL};
-    double latency = 1;
-    ln_primitive_status ignored;
-    if (!number_attribute(request, latency_names, 1, 1e-9, &latency, &ignored))
-        latency = 1;
-    return clock_seconds(request) * latency;
+    return clock_seconds(request) * optional_number(request, "action_latency_cycles", 1, 1e-9);
 }
 
 static bool name_is(const char *action, const char *const *names)
@@ -301,11 +302,23 @@ static bool aladdin_technology(ln_request *request, bool for_area, double *facto
 
 typedef enum ln_aladdin_energy { ALADDIN_DYNAMIC, ALADDIN_IDLE, ALADDIN_ZERO } ln_aladdin_energy;
 
+/* The period whose row the ALADDIN plug-in reads areas from: its own
+ * `latency` attribute in ns, 5 ns when there is none, whatever the clock
+ * (the reference ARTs carry the 5 ns areas: a 40 nm 8 x 64 regfile is
+ * 887.84 um^2 there, 899.84 with the 1 ns comparator row). */
+static double plugin_area_seconds(ln_request *request)
+{
+    return optional_number(request, "latency", 5, 1e-9) * 1e-9;
+}
+
+typedef enum ln_aladdin_source { ALADDIN_PLUGIN, ALADDIN_LIBRARY } ln_aladdin_source;
+
 /* Table value for an action (or the area) at the period's row, times the
  * size factor and the technology factor. */
 static ln_primitive_status aladdin_value(ln_request *request, ln_aladdin_circuit circuit, ln_aladdin_energy energy,
-                                         double size_factor, const char *family)
+                                         double size_factor, ln_aladdin_source source)
 {
+    const char *family = source == ALADDIN_LIBRARY ? "library ALADDIN" : "ALADDIN";
     const ln_aladdin_table *table = &request->data->aladdin[circuit];
     bool area = request->query->action == NULL;
     double factor;
@@ -313,9 +326,11 @@ static ln_primitive_status aladdin_value(ln_request *request, ln_aladdin_circuit
     ln_primitive_status status = LN_PRIMITIVE_OK;
     if (!aladdin_technology(request, area, &factor, &note, &status))
         return status;
-    /* Areas follow the clock alone; energies the clock times the action's
-     * latency in cycles, as the ALADDIN plug-in reads them. */
-    double seconds = area ? clock_seconds(request) : action_seconds(request);
+    /* Energies follow the clock times the action's latency in cycles;
+     * library areas the clock, the plug-in's areas its own latency. */
+    double seconds = !area                        ? action_seconds(request)
+                     : source == ALADDIN_LIBRARY ? clock_seconds(request)
+                                                  : plugin_area_seconds(request);
     const ln_aladdin_row *row = aladdin_row(table, seconds);
     double value;
     if (area)
@@ -432,7 +447,7 @@ static ln_primitive_status aladdin_plugin(ln_request *request, ln_primitive_kind
         break;
     }
     }
-    status = aladdin_value(request, circuit, energy, factor * reuse, "ALADDIN");
+    status = aladdin_value(request, circuit, energy, factor * reuse, ALADDIN_PLUGIN);
     return status;
 }
 
@@ -454,10 +469,10 @@ static ln_primitive_status fifo(ln_request *request)
         request->result->model = "ALADDIN-plug-in FIFO (no entries)";
         return LN_PRIMITIVE_OK;
     }
-    if ((status = aladdin_value(request, LN_ALADDIN_REG, energy, width, "ALADDIN")) != LN_PRIMITIVE_OK)
+    if ((status = aladdin_value(request, LN_ALADDIN_REG, energy, width, ALADDIN_PLUGIN)) != LN_PRIMITIVE_OK)
         return status;
     double registers = request->result->value;
-    if ((status = aladdin_value(request, LN_ALADDIN_COMPARATOR, energy, log2(depth) / 32, "ALADDIN")) !=
+    if ((status = aladdin_value(request, LN_ALADDIN_COMPARATOR, energy, log2(depth) / 32, ALADDIN_PLUGIN)) !=
         LN_PRIMITIVE_OK)
         return status;
     request->result->value += registers;
@@ -514,7 +529,7 @@ static ln_primitive_status library_entry(ln_request *request, ln_primitive_kind 
             return status;
         factor *= width / entries[e].table_width;
     }
-    return aladdin_value(request, entries[e].circuit, energy, factor, "library ALADDIN");
+    return aladdin_value(request, entries[e].circuit, energy, factor, ALADDIN_LIBRARY);
 }
 
 static ln_primitive_status wire(ln_request *request)
@@ -563,22 +578,31 @@ static ln_primitive_status wire(ln_request *request)
 /* CACTI SRAM                                                           */
 /* ------------------------------------------------------------------ */
 
+/* The six figures of one SRAM, as the plug-in returns them. */
 typedef struct ln_sram_figures {
-    double read, write, update, leak, area;
+    double read, write, update, leak, area, cycle;
 } ln_sram_figures;
+
+enum { SRAM_FIGURE_COUNT = 6 };
+
+static double *figure_array(ln_sram_figures *figures)
+{
+    return &figures->read;
+}
 
 static ln_sram_figures figures_of(const ln_cacti_point *point)
 {
-    ln_sram_figures figures = {point->read_pj, point->write_pj, point->update_pj, point->leak_pj, point->area_um2};
+    ln_sram_figures figures = {point->read_pj, point->write_pj, point->update_pj,
+                               point->leak_pj, point->area_um2, point->cycle_ns};
     return figures;
 }
 
 static ln_sram_figures figures_mix(ln_sram_figures a, ln_sram_figures b, double fraction, bool logarithmic)
 {
     ln_sram_figures out;
-    double *o = &out.read;
-    const double *x = &a.read, *y = &b.read;
-    for (int i = 0; i < 5; i++) {
+    double *o = figure_array(&out);
+    const double *x = figure_array(&a), *y = figure_array(&b);
+    for (int i = 0; i < SRAM_FIGURE_COUNT; i++) {
         if (logarithmic && x[i] > 0 && y[i] > 0)
             o[i] = exp(log(x[i]) * (1 - fraction) + log(y[i]) * fraction);
         else
@@ -587,139 +611,161 @@ static ln_sram_figures figures_mix(ln_sram_figures a, ln_sram_figures b, double 
     return out;
 }
 
-static const ln_cacti_point *sram_point(const ln_energy_data *data, double node, double width, double depth)
+static void figures_scale(ln_sram_figures *figures, double dynamic, double leak, double area)
 {
-    for (uint32_t i = 0; i < data->sram_count; i++)
-        if (data->sram[i].node_nm == node && data->sram[i].width == width && data->sram[i].depth == depth)
-            return &data->sram[i];
+    figures->read *= dynamic;
+    figures->write *= dynamic;
+    figures->update *= dynamic;
+    figures->leak *= leak;
+    figures->area *= area;
+}
+
+static const ln_cacti_point *sram_row(const ln_energy_data *data, double node, double width, double depth,
+                                      double banks)
+{
+    for (uint32_t i = 0; i < data->sram_count; i++) {
+        const ln_cacti_point *row = &data->sram[i];
+        if (row->node_nm == node && row->width == width && row->depth == depth && row->banks == banks)
+            return row;
+    }
     return NULL;
 }
 
-/* The grid values bracketing `value` along one axis at a node. */
-static void bracket(const ln_energy_data *data, double node, bool widths, double value, double *low, double *high)
+/* A row holding one CACTI call unscaled: at least 32 whole-byte bits and 64
+ * rows per bank. Only these are grid points of the plug-in's call space. */
+static bool is_call_row(const ln_cacti_point *row)
 {
-    *low = -1;
-    *high = -1;
-    double smallest = -1, largest = -1;
+    return row->width >= 32 && fmod(row->width, 8) == 0 && row->depth >= 64 * row->banks;
+}
+
+/* The call-space grid values bracketing `value` along one axis, among rows
+ * at (node, banks) and, for depths, of width `width_filter`. */
+static bool call_bracket(const ln_energy_data *data, double node, double banks, double width_filter,
+                         double value, double *low, double *high, double *smallest, double *largest)
+{
+    *low = *high = *smallest = *largest = -1;
     for (uint32_t i = 0; i < data->sram_count; i++) {
-        if (data->sram[i].node_nm != node)
+        const ln_cacti_point *row = &data->sram[i];
+        if (row->node_nm != node || row->banks != banks || !is_call_row(row))
             continue;
-        double v = widths ? data->sram[i].width : data->sram[i].depth;
-        if (smallest < 0 || v < smallest)
-            smallest = v;
-        if (v > largest)
-            largest = v;
+        if (width_filter > 0 && row->width != width_filter)
+            continue;
+        double v = width_filter > 0 ? row->depth : row->width;
+        if (*smallest < 0 || v < *smallest)
+            *smallest = v;
+        if (v > *largest)
+            *largest = v;
         if (v <= value && v > *low)
             *low = v;
         if (v >= value && (*high < 0 || v < *high))
             *high = v;
     }
-    if (*low < 0)
-        *low = *high = smallest;
-    if (*high < 0)
-        *low = *high = largest;
-}
-
-/* One node of the sweep at any width >= 32 and depth >= 64: power-law
- * (log-log) interpolation between grid points, which follows CACTI's
- * growth better than linear; beyond the grid, wider arrays scale linearly
- * and deeper ones as the plug-in scales depth. */
-static bool sram_at_node(const ln_energy_data *data, double node, double width, double depth, ln_sram_figures *out,
-                         bool *interpolated)
-{
-    double w0, w1, d0, d1;
-    bracket(data, node, true, width, &w0, &w1);
-    bracket(data, node, false, depth, &d0, &d1);
-    const ln_cacti_point *p00 = sram_point(data, node, w0, d0), *p01 = sram_point(data, node, w0, d1);
-    const ln_cacti_point *p10 = sram_point(data, node, w1, d0), *p11 = sram_point(data, node, w1, d1);
-    if (!p00 || !p01 || !p10 || !p11)
+    if (*smallest < 0)
         return false;
-    double fw = w1 > w0 ? (log(width) - log(w0)) / (log(w1) - log(w0)) : 0;
-    double fd = d1 > d0 ? (log(depth) - log(d0)) / (log(d1) - log(d0)) : 0;
-    if (fw < 0)
-        fw = 0;
-    if (fd < 0)
-        fd = 0;
-    ln_sram_figures low = figures_mix(figures_of(p00), figures_of(p01), fd > 1 ? 0 : fd, true);
-    ln_sram_figures high = figures_mix(figures_of(p10), figures_of(p11), fd > 1 ? 0 : fd, true);
-    ln_sram_figures result = figures_mix(low, high, fw > 1 ? 0 : fw, true);
-    *interpolated = !(width == w0 && depth == d0);
-    if (width > w1) { /* wider than the sweep: side-by-side arrays */
-        double scale = width / w1;
-        result.read *= scale;
-        result.write *= scale;
-        result.update *= scale;
-        result.leak *= scale;
-        result.area *= scale;
-    }
-    if (depth > d1) { /* deeper than the sweep */
-        double scale = depth / d1;
-        double dynamic = pow(scale, 1.56 / 2);
-        result.read *= dynamic;
-        result.write *= dynamic;
-        result.update *= dynamic;
-        result.leak *= scale;
-        result.area *= scale;
-    }
-    *out = result;
+    if (*low < 0)
+        *low = *high = *smallest;
+    if (*high < 0)
+        *low = *high = *largest;
     return true;
 }
 
-/* Ratio of an n-bank array to a 1-bank one, from the 45 nm banks sweep,
- * interpolated in log(depth) between its depths. */
-static ln_sram_figures bank_ratio(const ln_energy_data *data, double banks, double depth)
+typedef struct ln_sram_call {
+    double width, depth, banks; /* what the plug-in hands CACTI */
+} ln_sram_call;
+
+/* One CACTI call at a swept node. The grid row when the sweeps hold it;
+ * otherwise a power law (log-log) through the four neighbouring rows, which
+ * follows CACTI's growth between half-octave steps; beyond the grid, wider
+ * arrays scale linearly and deeper ones as the plug-in scales depth. `note`
+ * is NULL for a row, else says how the figures were made. */
+static bool sram_call_at_node(ln_request *request, double node, ln_sram_call call, ln_sram_figures *out,
+                              const char **note)
 {
-    ln_sram_figures one = {1, 1, 1, 1, 1};
-    if (banks <= 1 || data->bank_count == 0)
-        return one;
-    double depths[8];
-    int depth_count = 0;
-    for (uint32_t i = 0; i < data->bank_count; i++) {
-        bool seen = false;
-        for (int k = 0; k < depth_count; k++)
-            seen = seen || depths[k] == data->banks[i].depth;
-        if (!seen && depth_count < 8)
-            depths[depth_count++] = data->banks[i].depth;
+    const ln_energy_data *data = request->data;
+    *note = NULL;
+    const ln_cacti_point *exact = sram_row(data, node, call.width, call.depth, call.banks);
+    if (exact && is_call_row(exact)) {
+        *out = figures_of(exact);
+        return true;
     }
-    /* The largest swept bank count not above the request. */
-    double swept_banks = 1;
-    for (uint32_t i = 0; i < data->bank_count; i++)
-        if (data->banks[i].banks <= banks && data->banks[i].banks > swept_banks)
-            swept_banks = data->banks[i].banks;
-    ln_sram_figures ratios[8];
-    for (int k = 0; k < depth_count; k++) {
-        const ln_cacti_point *single = NULL, *multiple = NULL;
-        for (uint32_t i = 0; i < data->bank_count; i++) {
-            if (data->banks[i].depth != depths[k])
-                continue;
-            if (data->banks[i].banks == 1)
-                single = &data->banks[i];
-            if (data->banks[i].banks == swept_banks)
-                multiple = &data->banks[i];
-        }
-        ratios[k] = one;
-        if (single && multiple) {
-            ln_sram_figures s = figures_of(single), m = figures_of(multiple);
-            ratios[k].read = m.read / s.read;
-            ratios[k].write = m.write / s.write;
-            ratios[k].update = m.update / s.update;
-            ratios[k].leak = m.leak / s.leak;
-            ratios[k].area = m.area / s.area;
-        }
+    double w0, w1, d0, d1, smallest, largest, smallest_depth, largest_depth;
+    if (!call_bracket(data, node, call.banks, 0, call.width, &w0, &w1, &smallest, &largest) ||
+        !call_bracket(data, node, call.banks, w0, call.depth, &d0, &d1, &smallest_depth, &largest_depth))
+        return false;
+    if (call.banks > 1 && call.depth < smallest_depth) {
+        /* Shallower than the bank sweep: the 1-bank array at this size times
+         * the many-bank/1-bank ratio at the sweep's shallowest depth. */
+        ln_sram_call single = {call.width, call.depth, 1}, edge = {call.width, smallest_depth, call.banks};
+        ln_sram_call edge_single = {call.width, smallest_depth, 1};
+        ln_sram_figures one, many, many_single;
+        const char *ignored;
+        if (!sram_call_at_node(request, node, single, &one, &ignored) ||
+            !sram_call_at_node(request, node, edge, &many, &ignored) ||
+            !sram_call_at_node(request, node, edge_single, &many_single, &ignored))
+            return false;
+        double *o = figure_array(&one);
+        const double *m = figure_array(&many), *s = figure_array(&many_single);
+        for (int i = 0; i < SRAM_FIGURE_COUNT; i++)
+            o[i] *= s[i] > 0 ? m[i] / s[i] : 1;
+        *out = one;
+        *note = ln_arena_printf(request->arena,
+                                "extrapolated: the 1-bank array x the %g-bank/1-bank ratio at depth %g", call.banks,
+                                smallest_depth);
+        return true;
     }
-    int low = -1, high = -1;
-    for (int k = 0; k < depth_count; k++) {
-        if (depths[k] <= depth && (low < 0 || depths[k] > depths[low]))
-            low = k;
-        if (depths[k] >= depth && (high < 0 || depths[k] < depths[high]))
-            high = k;
+    const ln_cacti_point *p00 = sram_row(data, node, w0, d0, call.banks);
+    const ln_cacti_point *p01 = sram_row(data, node, w0, d1, call.banks);
+    const ln_cacti_point *p10 = sram_row(data, node, w1, d0, call.banks);
+    const ln_cacti_point *p11 = sram_row(data, node, w1, d1, call.banks);
+    if (!p00 || !p01 || !p10 || !p11)
+        return false;
+    double fw = w1 > w0 ? (log(call.width) - log(w0)) / (log(w1) - log(w0)) : 0;
+    double fd = d1 > d0 ? (log(call.depth) - log(d0)) / (log(d1) - log(d0)) : 0;
+    ln_sram_figures low = figures_mix(figures_of(p00), figures_of(p01), fd, true);
+    ln_sram_figures high = figures_mix(figures_of(p10), figures_of(p11), fd, true);
+    ln_sram_figures result = figures_mix(low, high, fw, true);
+    if (call.width > w1) { /* wider than the sweep: side-by-side arrays */
+        double scale = call.width / w1;
+        figures_scale(&result, scale, scale, scale);
     }
-    if (low < 0)
-        return ratios[high];
-    if (high < 0 || high == low)
-        return ratios[low];
-    double fraction = (log(depth) - log(depths[low])) / (log(depths[high]) - log(depths[low]));
-    return figures_mix(ratios[low], ratios[high], fraction, false);
+    if (call.depth > d1) { /* deeper than the sweep */
+        double scale = call.depth / d1;
+        figures_scale(&result, pow(scale, 0.78), scale, scale);
+    }
+    *out = result;
+    const char *banks_text = call.banks > 1 ? ln_arena_printf(request->arena, ", %g banks", call.banks) : "";
+    if (call.width > w1 || call.depth > d1)
+        *note = ln_arena_printf(request->arena, "extrapolated beyond the %gx%g%s row at %gnm", w1, d1, banks_text,
+                                node);
+    else
+        *note = ln_arena_printf(request->arena, "interpolated between the %gx%g and %gx%g%s rows at %gnm", w0, d0,
+                                w1, d1, banks_text, node);
+    return true;
+}
+
+/* Everything the plug-in returns for the user's attributes at one swept
+ * node: the user's own row when a sweep holds it (such rows already carry
+ * the minimum-size rescaling and the leakage of all banks), else the call
+ * of the plug-in's rule 2 rescaled the way the plug-in does. */
+static bool sram_at_node(ln_request *request, double node, double width, double depth, double banks,
+                         ln_sram_figures *out, const char **note)
+{
+    const ln_cacti_point *own = sram_row(request->data, node, width, depth, banks);
+    if (own) {
+        *out = figures_of(own);
+        *note = NULL;
+        return true;
+    }
+    double call_banks = pow(2, ceil(log2(banks)));
+    ln_sram_call call = {fmax(ceil(width / 8) * 8, 32), fmax(depth, 64 * banks), call_banks};
+    if (!sram_call_at_node(request, node, call, out, note))
+        return false;
+    double width_scale = width / call.width, depth_scale = depth / call.depth;
+    /* CACTI's standby leakage is per bank; the plug-in multiplies it by
+     * the banks asked for, not the power of two it called CACTI with. */
+    figures_scale(out, (0.7 * width_scale + 0.3) * pow(depth_scale, 0.78), width_scale * depth_scale * banks / call_banks,
+                  width_scale * depth_scale);
+    return true;
 }
 
 static ln_primitive_status sram(ln_request *request)
@@ -728,7 +774,9 @@ static ln_primitive_status sram(ln_request *request)
     static const char *const width_names[] = {"width", NULL};
     static const char *const depth_names[] = {"depth", NULL};
     static const char *const bank_names[] = {"n_banks", NULL};
-    static const char *const port_names[] = {"n_rw_ports", "n_rdwr_ports", NULL};
+    /* The plug-in reads n_rw_ports only; an SRAM that says n_rdwr_ports
+     * gets its default of 1. */
+    static const char *const port_names[] = {"n_rw_ports", NULL};
     double width, depth, banks, ports, nm;
     if (!number_attribute(request, width_names, NAN, 1, &width, &status) ||
         !number_attribute(request, depth_names, NAN, 1, &depth, &status) ||
@@ -740,62 +788,47 @@ static ln_primitive_status sram(ln_request *request)
     if (action && !name_is(action, dynamic_actions) && !name_is(action, leak_names))
         return failure(request, LN_PRIMITIVE_UNKNOWN_ACTION, NULL, NULL,
                        "cacti_sram has the actions read, write, update, leak and idle, not '%s'", action);
+    banks = round(banks);
 
-    /* CACTI's smallest array is 32 bits x 64 entries per bank; the plug-in
-     * rounds the width up to whole bytes and scales smaller arrays. */
-    double banks_power = pow(2, ceil(log2(banks)));
-    double array_width = fmax(ceil(width / 8) * 8, 32);
-    double array_depth = fmax(depth, 64 * banks_power);
-    double width_scale = width / array_width, depth_scale = depth / array_depth;
-
-    ln_sram_figures figures;
-    bool interpolated = false;
-    const char *node_note;
-    double lowest = cacti_nodes[0], highest = cacti_nodes[sizeof cacti_nodes / sizeof *cacti_nodes - 1];
-    if (nm >= lowest && nm <= highest) {
-        double below = lowest, above = highest;
-        for (size_t i = 0; i < sizeof cacti_nodes / sizeof *cacti_nodes; i++) {
+    /* The plug-in's technology rule: a swept node is one run, a node in
+     * between is both neighbours' runs linear in nm, and beyond the sweep
+     * the 22 or 90 nm run is scaled. */
+    enum { NODE_COUNT = sizeof cacti_nodes / sizeof *cacti_nodes };
+    double lowest = cacti_nodes[0], highest = cacti_nodes[NODE_COUNT - 1];
+    double below = nm < lowest ? lowest : nm > highest ? highest : lowest, above = below;
+    if (nm >= lowest && nm <= highest)
+        for (int i = 0; i < NODE_COUNT; i++) {
             if (cacti_nodes[i] <= nm)
                 below = cacti_nodes[i];
-            if (cacti_nodes[i] >= nm && cacti_nodes[i] < above)
+            if (cacti_nodes[i] >= nm) {
                 above = cacti_nodes[i];
+                break;
+            }
         }
-        ln_sram_figures a, b;
-        bool ia = false, ib = false;
-        if (!sram_at_node(request->data, below, array_width, array_depth, &a, &ia) ||
-            !sram_at_node(request->data, above, array_width, array_depth, &b, &ib))
-            return failure(request, LN_PRIMITIVE_BAD_ATTRIBUTE, NULL, NULL, "the CACTI sweep has no data at %g nm",
-                           nm);
-        interpolated = ia || ib;
-        double fraction = above > below ? (nm - below) / (above - below) : 0;
-        figures = figures_mix(a, b, fraction, false);
-        node_note = above > below ? ln_arena_printf(request->arena, "%gnm (between %g and %gnm)", nm, below, above)
-                                  : ln_arena_printf(request->arena, "%gnm", nm);
+    ln_sram_figures figures, upper;
+    const char *note_below, *note_above = NULL;
+    if (!sram_at_node(request, below, width, depth, banks, &figures, &note_below) ||
+        (above != below && !sram_at_node(request, above, width, depth, banks, &upper, &note_above)))
+        return failure(request, LN_PRIMITIVE_BAD_ATTRIBUTE, NULL, NULL,
+                       "the CACTI sweeps hold no SRAM near %gx%g with %g banks at %g nm", width, depth, banks,
+                       nm);
+    const char *node_text;
+    if (above != below) {
+        figures = figures_mix(figures, upper, (nm - below) / (above - below), false);
+        node_text = ln_arena_printf(request->arena, "%gnm (linear between %g and %gnm)", nm, below, above);
+    } else if (nm < lowest) {
+        double scale = nm / lowest;
+        figures_scale(&figures, scale, scale * 0.79, scale);
+        figures.cycle *= scale;
+        node_text = ln_arena_printf(request->arena, "%gnm (the 22nm run x %g, leakage x 0.79 more)", nm, scale);
+    } else if (nm > highest) {
+        double scale = (nm / highest) * (nm / highest);
+        figures_scale(&figures, scale, scale, scale);
+        figures.cycle *= scale;
+        node_text = ln_arena_printf(request->arena, "%gnm (the 90nm run x (%g/90)^2)", nm, nm);
     } else {
-        double base = nm < lowest ? lowest : highest;
-        if (!sram_at_node(request->data, base, array_width, array_depth, &figures, &interpolated))
-            return failure(request, LN_PRIMITIVE_BAD_ATTRIBUTE, NULL, NULL, "the CACTI sweep has no data at %g nm",
-                           base);
-        double energy_scale, area_scale;
-        if (!ln_energy_scale_between(request->data, base, nm, &energy_scale) ||
-            !ln_area_scale_between(request->data, base, nm, &area_scale))
-            return failure(request, LN_PRIMITIVE_BAD_ATTRIBUTE, "technology", "the scaling data covers 7 to 130 nm",
-                           "cacti_sram: no scaling data for %g nm", nm);
-        figures.read *= energy_scale;
-        figures.write *= energy_scale;
-        figures.update *= energy_scale;
-        figures.leak *= energy_scale;
-        figures.area *= area_scale;
-        node_note = ln_arena_printf(request->arena, "scaled %g->%gnm", base, nm);
+        node_text = ln_arena_printf(request->arena, "%gnm", nm);
     }
-    ln_sram_figures ratio = bank_ratio(request->data, banks_power, array_depth);
-    double dynamic_scale = (0.7 * width_scale + 0.3) * pow(depth_scale, 1.56 / 2);
-    double static_scale = width_scale * depth_scale;
-    figures.read *= dynamic_scale * ratio.read;
-    figures.write *= dynamic_scale * ratio.write;
-    figures.update *= dynamic_scale * ratio.update;
-    figures.leak *= static_scale * ratio.leak;
-    figures.area *= static_scale * ratio.area;
 
     double value;
     if (!action) {
@@ -818,12 +851,15 @@ static ln_primitive_status sram(ln_request *request)
             value *= 0.7 * (d != 0) + 0.3 * (a != 0);
         }
     }
+    const char *how = note_below && note_above ? ln_arena_printf(request->arena, "; %s; %s", note_below, note_above)
+                      : note_below               ? ln_arena_printf(request->arena, "; %s", note_below)
+                      : note_above               ? ln_arena_printf(request->arena, "; %s", note_above)
+                                                 : "";
     request->result->value = value;
     request->result->model = ln_arena_printf(
-        request->arena, "CACTI SRAM sweep %gx%g%s%s, %s%s", width, depth,
-        banks > 1 ? ln_arena_printf(request->arena, " %g banks", banks) : "",
-        interpolated || width_scale < 1 || depth_scale < 1 ? " (interpolated/scaled)" : "", node_note,
-        ports > 1 ? "; 1-port data (ports not modeled)" : "");
+        request->arena, "CACTI SRAM %gx%g%s, %s, cycle %.4g ns%s%s", width, depth,
+        banks > 1 ? ln_arena_printf(request->arena, " %g banks", banks) : "", node_text, figures.cycle,
+        how[0] ? how : "; sweep row", ports > 1 ? "; 1-port data (ports not modeled)" : "");
     return LN_PRIMITIVE_OK;
 }
 

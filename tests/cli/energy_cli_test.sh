@@ -79,6 +79,39 @@ check "the table is named as the source" contains "$work/tables/loopnest.ERT_sum
 "$loopnest" energy "$work/stdlib.yaml" --tables "$work/no_such_dir" >"$work/no_dir.log" 2>&1; status=$?
 check "a missing tables folder exits 1" [ $status -eq 1 ]
 
+check "energy --help names the compatibility table" contains "$work/energy_help" "stdlib/compat/accelergy-2024"
+
+# An SRAM between the sweeps' grid points says so; a swept one says it is a row.
+cat >"$work/sram.yaml" <<'YAML'
+architecture:
+  version: 0.4
+  subtree:
+    - name: system
+      attributes: {technology: "45nm", global_cycle_seconds: 1e-9}
+      local:
+        - name: Between
+          class: SRAM
+          attributes: {depth: 1280, width: 64}
+        - name: Banked
+          class: SRAM
+          attributes: {depth: 32768, width: 64, n_banks: 2, technology: "40nm"}
+        - name: MACC
+          class: intmac
+          attributes: {width: 8}
+YAML
+"$loopnest" energy "$work/sram.yaml" -o "$work/sram" >"$work/sram.log" 2>&1; status=$?
+check "energy on SRAMs exits 0" [ $status -eq 0 ]
+check "an off-grid SRAM is reported as interpolated" contains "$work/sram/loopnest.ERT.yaml" \
+  "interpolated between the 64x1024 and 64x1536 rows at 45nm"
+check "the tutorials' 40 nm 2-bank read is 43.353054 pJ" contains "$work/sram/loopnest.ERT.yaml" "energy: 43.35305"
+# The compatibility table from the embedded stdlib, whatever the folder.
+(cd "$work" && "$loopnest" energy "$work/sram.yaml" --tables stdlib/compat/accelergy-2024 -o "$work/compat") \
+  >"$work/compat.log" 2>&1; status=$?
+check "--tables stdlib/compat/accelergy-2024 works outside the source tree" [ $status -eq 0 ]
+(cd "$work" && "$loopnest" energy "$work/sram.yaml" --tables stdlib/compat/no-such-table) >"$work/compat_missing.log" 2>&1
+status=$?
+check "an unknown stdlib table folder exits 1" [ $status -eq 1 ]
+
 reference=$source/../shared/reference
 [ -n "${LOOPNEST_REFERENCE_DIR:-}" ] && reference=$LOOPNEST_REFERENCE_DIR
 case=$reference/tutorial-2020/timeloop/00-model-conv1d-1level/ref-output
@@ -90,6 +123,13 @@ if [ -d "$case" ]; then
   "$loopnest" eval "$case/parsed-processed-input.yaml" "$case/timeloop-model.ERT.yaml" \
     "$case/timeloop-model.ART.yaml" -o "$work/conv1d_ert" >/dev/null 2>&1
   check "with the ERT the stats say ERT" contains "$work/conv1d_ert/loopnest.stats.txt" "Vector access energy source     : ERT"
+  # Exercise 06 at 32 nm: the smart buffers' NeuroSim adders from the table.
+  case06=$reference/tutorial-2020/timeloop/06-mapper-convlayer-eyeriss/ref-output
+  (cd "$work" && "$loopnest" energy "$case06/parsed-processed-input.yaml" --tables stdlib/compat/accelergy-2024 \
+    -o "$work/case06") >"$work/case06.log" 2>&1; status=$?
+  check "energy with the compatibility table exits 0" [ $status -eq 0 ]
+  check "the adders come from the embedded table" contains "$work/case06/loopnest.ERT_summary.yaml" \
+    "table stdlib/compat/accelergy-2024/intadder.csv"
 else
   echo "skipped: reference data not found at $reference"
 fi

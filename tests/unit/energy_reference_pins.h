@@ -7,17 +7,6 @@
     {"tutorial-2020/timeloop/06-mapper-convlayer-eyeriss/ref-output", "ifmap_spad", "leak", 0.000478417306, "NEUROSIM"}, /* reference 0.000101, 373.68% */
     {"tutorial-2020/timeloop/06-mapper-convlayer-eyeriss/ref-output", "ifmap_spad", "update", 0.185800236, "NEUROSIM"}, /* reference 0.176713, 5.14% */
     {"tutorial-2020/timeloop/06-mapper-convlayer-eyeriss/ref-output", "shared_glb", "leak", 0.00697221231, "NEUROSIM"}, /* reference 0.005652, 23.36% */
-    {"tutorial-2020/timeloop/01-model-conv1d-2level/ref-output/os", "MainMemory", "read", 37.1101044, "CACTI40"}, /* reference 43.353054, 14.40% */
-    {"tutorial-2020/timeloop/01-model-conv1d-2level/ref-output/ws", "MainMemory", "read", 37.1101044, "CACTI40"}, /* reference 43.353054, 14.40% */
-    {"tutorial-2020/timeloop/02-model-conv1d+oc-2level/ref-output/no-tiling", "MainMemory", "read", 37.1101044, "CACTI40"}, /* reference 43.353054, 14.40% */
-    {"tutorial-2020/timeloop/02-model-conv1d+oc-2level/ref-output/tiling", "MainMemory", "read", 37.1101044, "CACTI40"}, /* reference 43.353054, 14.40% */
-    {"tutorial-2020/timeloop/03-model-conv1d+oc-3level/ref-output/bypass", "GlobalBuffer", "read", 37.1101044, "CACTI40"}, /* reference 43.353054, 14.40% */
-    {"tutorial-2020/timeloop/03-model-conv1d+oc-3level/ref-output/no-bypass", "GlobalBuffer", "read", 37.1101044, "CACTI40"}, /* reference 43.353054, 14.40% */
-    {"tutorial-2020/timeloop/04-model-conv1d+oc-3levelspatial/ref-output/cp", "GlobalBuffer", "read", 37.1101044, "CACTI40"}, /* reference 43.353054, 14.40% */
-    {"tutorial-2020/timeloop/04-model-conv1d+oc-3levelspatial/ref-output/kp", "GlobalBuffer", "read", 37.1101044, "CACTI40"}, /* reference 43.353054, 14.40% */
-    {"tutorial-2020/timeloop/05-mapper-conv1d+oc-3level/ref-output/baked", "GlobalBuffer", "read", 37.1101044, "CACTI40"}, /* reference 43.353054, 14.40% */
-    {"tutorial-2020/timeloop/05-mapper-conv1d+oc-3level/ref-output/freebypass", "GlobalBuffer", "read", 37.1101044, "CACTI40"}, /* reference 43.353054, 14.40% */
-    {"tutorial-2020/timeloop/05-mapper-conv1d+oc-3level/ref-output/null", "GlobalBuffer", "read", 37.1101044, "CACTI40"}, /* reference 43.353054, 14.40% */
     {"tutorial-2020/timeloop+accelergy/ref-output/fpmac", "psum_spad", "leak", 0.0009766, "NEUROSIM"}, /* reference 0.000405, 141.14% */
     {"tutorial-2020/timeloop+accelergy/ref-output/fpmac", "weights_spad", "leak", 0.0059692, "NEUROSIM"}, /* reference 0.004825, 23.71% */
     {"tutorial-2020/timeloop+accelergy/ref-output/fpmac", "ifmap_spad", "leak", 0.0008762, "NEUROSIM"}, /* reference 0.000304, 188.22% */
@@ -32,9 +21,3 @@
     {"example-designs/eyeriss_like/ref_outputs/default_problem", "ifmap_spad", "leak", 0.000478417306, "NEUROSIM"}, /* reference 0.000101, 373.68% */
     {"example-designs/eyeriss_like/ref_outputs/default_problem", "ifmap_spad", "update", 0.185800236, "NEUROSIM"}, /* reference 0.176713, 5.14% */
     {"example-designs/eyeriss_like/ref_outputs/default_problem", "shared_glb", "leak", 0.00697221231, "NEUROSIM"}, /* reference 0.005652, 23.36% */
-    {"example-designs/simple_output_stationary/ref_outputs/default_problem", "pe_spad", "write", 1.3079749, "CACTIGRID"}, /* reference 1.582678, 17.36% */
-    {"example-designs/simple_output_stationary/ref_outputs/default_problem", "pe_spad", "read", 0.767135747, "CACTIGRID"}, /* reference 0.680237, 12.77% */
-    {"example-designs/simple_output_stationary/ref_outputs/default_problem", "pe_spad", "update", 1.3079749, "CACTIGRID"}, /* reference 1.582678, 17.36% */
-    {"example-designs/simple_weight_stationary/ref_outputs/default_problem", "pe_spad", "write", 1.3079749, "CACTIGRID"}, /* reference 1.582678, 17.36% */
-    {"example-designs/simple_weight_stationary/ref_outputs/default_problem", "pe_spad", "read", 0.767135747, "CACTIGRID"}, /* reference 0.680237, 12.77% */
-    {"example-designs/simple_weight_stationary/ref_outputs/default_problem", "pe_spad", "update", 1.3079749, "CACTIGRID"}, /* reference 1.582678, 17.36% */
