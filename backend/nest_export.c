@@ -383,6 +383,23 @@ static void constraint_statements(ln_nest_node *block, const ln_problem *problem
     }
 }
 
+/* A level's constraints (those from the architecture, or the mapspace's),
+ * kind by kind in the order of ln_constraint_kind, each kind in list
+ * order: the reader may list a block's constraints in another order than
+ * the text gives them, and a canonical order makes printing a fixed point
+ * (.nest -> spec -> .nest gives the same text again). */
+static void level_constraint_statements(ln_nest_node *block, const ln_spec *spec, uint32_t level,
+                                        bool from_architecture)
+{
+    for (int kind = LN_CONSTRAINT_TEMPORAL; kind <= LN_CONSTRAINT_MAX_OVERBOOKED_PROPORTION; kind++)
+        for (uint32_t c = 0; c < spec->constraints.count; c++) {
+            const ln_constraint *constraint = &spec->constraints.items[c];
+            if (constraint->from_architecture == from_architecture && constraint->level == (int32_t)level &&
+                (int)constraint->kind == kind)
+                constraint_statements(block, &spec->problem, constraint);
+        }
+}
+
 /* ------------------------------------------------------------------ */
 /* Architecture                                                         */
 /* ------------------------------------------------------------------ */
@@ -469,11 +486,7 @@ static ln_nest_node *arch_node(const ln_spec *spec)
             ln_nest_node_append(attribute, map);
             ln_nest_node_append(component, attribute);
         }
-        for (uint32_t c = 0; c < spec->constraints.count; c++) {
-            const ln_constraint *constraint = &spec->constraints.items[c];
-            if (constraint->from_architecture && constraint->level == (int32_t)level)
-                constraint_statements(component, problem, constraint);
-        }
+        level_constraint_statements(component, spec, level, true);
         ln_nest_node_append(node, component);
     }
     const ln_compute_level *compute = &arch->compute;
@@ -649,11 +662,7 @@ static ln_nest_node *search_node(const ln_spec *spec)
                                                                   mapper->mapspace_template)));
     for (uint32_t level = spec->arch.storage_count; level-- > 0;) {
         ln_nest_node *section = named_node(LN_NEST_SECTION, spec->arch.storage[level].name);
-        for (uint32_t c = 0; c < spec->constraints.count; c++) {
-            const ln_constraint *constraint = &spec->constraints.items[c];
-            if (!constraint->from_architecture && constraint->level == (int32_t)level)
-                constraint_statements(section, &spec->problem, constraint);
-        }
+        level_constraint_statements(section, spec, level, false);
         if (section->child_count)
             ln_nest_node_append(node, section);
         else

@@ -1,6 +1,7 @@
 #include "runtime/energy_data.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ir/csv_text.h"
@@ -79,8 +80,7 @@ static bool load_aladdin(ln_energy_data *data, ln_arena *arena, ln_diagnostics *
     return true;
 }
 
-/* Appends the rows of one sweep to data->sram, skipping a row already read
- * from an earlier sweep (the sweeps overlap with identical rows). */
+/* Appends the rows of one sweep to data->sram. */
 static bool load_cacti(ln_energy_data *data, ln_arena *arena, ln_diagnostics *diagnostics, const char *path,
                        uint32_t capacity)
 {
@@ -105,15 +105,31 @@ static bool load_cacti(ln_energy_data *data, ln_arena *arena, ln_diagnostics *di
             !field_number(diagnostics, &table, row, "area_um2", &point->area_um2) ||
             !field_number(diagnostics, &table, row, "random_cycle_time_ns", &point->cycle_ns))
             return false;
-        bool seen = false;
-        for (uint32_t i = 0; i < data->sram_count && !seen; i++) {
-            const ln_cacti_point *other = &data->sram[i];
-            seen = other->node_nm == point->node_nm && other->width == point->width &&
-                   other->depth == point->depth && other->banks == point->banks;
-        }
-        if (!seen)
-            data->sram_count++;
+        data->sram_count++;
     }
+    return true;
+}
+
+static int compare_cacti_points(const void *a, const void *b)
+{
+    const ln_cacti_point *x = a, *y = b;
+    const double keys_x[] = {x->node_nm, x->width, x->depth, x->banks};
+    const double keys_y[] = {y->node_nm, y->width, y->depth, y->banks};
+    for (int i = 0; i < 4; i++)
+        if (keys_x[i] != keys_y[i])
+            return keys_x[i] < keys_y[i] ? -1 : 1;
+    return 0;
+}
+
+/* The sweeps overlap with identical rows: sorted, each point once. */
+static bool unique_cacti_points(ln_energy_data *data)
+{
+    qsort(data->sram, data->sram_count, sizeof *data->sram, compare_cacti_points);
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < data->sram_count; i++)
+        if (kept == 0 || compare_cacti_points(&data->sram[kept - 1], &data->sram[i]) != 0)
+            data->sram[kept++] = data->sram[i];
+    data->sram_count = kept;
     return true;
 }
 
@@ -192,6 +208,7 @@ bool ln_energy_data_load(ln_energy_data *data, ln_arena *arena, ln_diagnostics *
                       SRAM_ROW_CAPACITY) &&
            load_cacti(data, arena, diagnostics, "energy-data/cacti-sram/cacti_sram_depth_fine_sweep.csv",
                       SRAM_ROW_CAPACITY) &&
+           unique_cacti_points(data) &&
            load_dram(data, arena, diagnostics) && load_scaling(data, arena, diagnostics);
 }
 
